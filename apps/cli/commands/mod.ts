@@ -1,0 +1,8 @@
+/** Every subcommand of `sniper`; each file owns one. */
+import { backend } from "./backend.ts"
+import { chips } from "./chips.ts"
+import { dataset } from "./dataset.ts"
+import { evalCommand } from "./eval.ts"
+import { synth } from "./synth.ts"
+
+export const subcommands = [backend, synth, dataset, chips, evalCommand] as const

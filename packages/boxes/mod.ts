@@ -1,0 +1,2 @@
+/** @module @sniper/boxes (work in progress) */
+export {}

@@ -1,0 +1,2 @@
+/** @module @sniper/chip-sampler (work in progress) */
+export {}

@@ -1,0 +1,2 @@
+/** @module @sniper/coco-io (work in progress) */
+export {}

@@ -1,0 +1,2 @@
+/** @module @sniper/detector-model (work in progress) */
+export {}

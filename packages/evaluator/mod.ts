@@ -1,0 +1,2 @@
+/** @module @sniper/evaluator (work in progress) */
+export {}

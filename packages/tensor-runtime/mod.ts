@@ -1,0 +1,2 @@
+/** @module @sniper/tensor-runtime (work in progress) */
+export {}

@@ -1,2 +1,13 @@
-/** @module @sniper/evaluator (work in progress) */
-export {}
+/**
+ * COCO bbox evaluation with pycocotools' numbers, and SNIPER's multi-scale detection merge.
+ * @example
+ * const result = evaluateBoxes(dataset, detections) // dataset, detections from @sniper/coco-io
+ * console.log(formatStats(result.stats, result.params))
+ * @module
+ */
+export { type Accumulated, accumulate } from "./accumulate.ts"
+export { type CategoryAp, type CocoEvaluation, evaluateBoxes } from "./coco_eval.ts"
+export type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
+export { FALSE_POSITIVE, IGNORED, type Matches, matchDetections, TRUE_POSITIVE } from "./match_detections.ts"
+export { type AreaRange, type CocoParams, cocoBboxParams } from "./params.ts"
+export { formatFixed3, formatStats, type StatSpec, statSpecs, summarize, summaryStat } from "./summarize.ts"

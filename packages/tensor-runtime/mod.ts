@@ -1,2 +1,14 @@
-/** @module @sniper/tensor-runtime (work in progress) */
-export {}
+/**
+ * Tensor runtime for training on any tfjs backend, including the embedded wasm one: the gradients and
+ * kernels wasm lacks (conv filter gradient with any stride/dilation, UnsortedSegmentSum, RoIAlign).
+ *
+ * ```ts
+ * import { registerTrainingKernels, roiAlign } from "@sniper/tensor-runtime"
+ * registerTrainingKernels()
+ * const pooled = roiAlign(c4, boxesXyxy, imageOfBox, { outputSize: 14, spatialScale: 1 / 16, samplingRatio: 0 })
+ * ```
+ * @module
+ */
+export { conv2dFilterGradient, conv2dInputGradient } from "./gradients/conv2d_grad.ts"
+export { registerTrainingKernels } from "./register_training_kernels.ts"
+export { type RoiAlignOptions, roiAlign } from "./roi_align.ts"

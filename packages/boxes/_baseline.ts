@@ -1,0 +1,80 @@
+/**
+ * Straightforward array-of-objects implementations: the oracle for property tests and the baseline the
+ * benchmark's ratios are measured against. Written for clarity, not speed.
+ */
+export interface Det {
+  readonly x1: number
+  readonly y1: number
+  readonly x2: number
+  readonly y2: number
+  score: number
+  readonly index: number
+}
+
+export function toDets(boxes: ArrayLike<number>, scores?: ArrayLike<number>): Det[] {
+  const dets: Det[] = []
+  for (let i = 0; 4 * i < boxes.length; i++) {
+    dets.push({
+      x1: boxes[4 * i],
+      y1: boxes[4 * i + 1],
+      x2: boxes[4 * i + 2],
+      y2: boxes[4 * i + 3],
+      score: scores === undefined ? 0 : scores[i],
+      index: i,
+    })
+  }
+  return dets
+}
+
+export function baselineIou(a: Det, b: Det, off = 0): number {
+  const area = (d: Det) => Math.max(0, d.x2 - d.x1 + off) * Math.max(0, d.y2 - d.y1 + off)
+  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + off
+  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + off
+  if (iw <= 0 || ih <= 0) return 0
+  const inter = iw * ih
+  const union = area(a) + area(b) - inter
+  return union > 0 ? inter / union : 0
+}
+
+export function baselineIouMatrix(a: Det[], b: Det[], off = 0): number[][] {
+  return a.map((da) => b.map((db) => baselineIou(da, db, off)))
+}
+
+/** Textbook greedy NMS: sort by score (ties by index), keep the first, drop all above the threshold, repeat. */
+export function baselineNms(dets: Det[], iouThreshold: number, off = 0): number[] {
+  let rest = [...dets].sort((a, b) => b.score - a.score || a.index - b.index)
+  const keep: number[] = []
+  while (rest.length > 0) {
+    const top = rest[0]
+    keep.push(top.index)
+    rest = rest.slice(1).filter((d) => baselineIou(top, d, off) <= iouThreshold)
+  }
+  return keep
+}
+
+/** Textbook Soft-NMS on objects: pick the max (ties by index), decay the rest, drop below the threshold. */
+export function baselineSoftNms(
+  dets: Det[],
+  options: { method: "linear" | "gaussian"; sigma: number; iouThreshold: number; scoreThreshold: number },
+  off = 0,
+): { keep: number[]; scores: number[] } {
+  let rest = dets.filter((d) => d.score >= options.scoreThreshold).map((d) => ({ ...d }))
+  const keep: number[] = []
+  const scores: number[] = []
+  while (rest.length > 0) {
+    const top = rest.reduce((a, b) => (b.score > a.score || (b.score === a.score && b.index < a.index) ? b : a))
+    keep.push(top.index)
+    scores.push(top.score)
+    rest = rest.filter((d) => d !== top)
+    for (const d of rest) {
+      const iou = baselineIou(top, d, off)
+      if (options.method === "gaussian") {
+        if (iou > 0) d.score *= Math.exp(-(iou * iou) / options.sigma)
+      } else if (iou > options.iouThreshold) {
+        d.score *= 1 - iou
+      }
+    }
+    rest = rest.filter((d) => d.score >= options.scoreThreshold)
+  }
+  return { keep, scores }
+}

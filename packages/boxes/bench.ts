@@ -1,0 +1,122 @@
+/**
+ * Benchmarks, one JSON line each: IoU matrix 2000 x 2000, NMS over 10,000 clustered boxes, Gaussian Soft-NMS over
+ * 2,000, batched NMS; each against the array-of-objects baseline in the same process (ratio = baseline / ours).
+ * Run: npm run bench (in packages/boxes).
+ */
+import { baselineIouMatrix, baselineNms, baselineSoftNms, toDets } from "./_baseline.ts"
+import { batchedNms, iouMatrix, nms, softNms } from "./mod.ts"
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Detector-like output on a 1333 x 800 image: objects of log-uniform size 16..400 px, 25 jittered boxes each. */
+function clustered(n: number, seed: number): { boxes: Float32Array; scores: Float32Array; classes: Int32Array } {
+  const random = prng(seed)
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+  const boxes = new Float32Array(4 * n)
+  const scores = new Float32Array(n)
+  const classes = new Int32Array(n)
+  let cx = 0
+  let cy = 0
+  let size = 0
+  let cls = 0
+  for (let i = 0; i < n; i++) {
+    if (i % 25 === 0) {
+      size = 16 * 25 ** random()
+      cx = random() * 1333
+      cy = random() * 800
+      cls = Math.floor(random() * 80)
+    }
+    const w = size * Math.exp(0.2 * gauss())
+    const h = size * Math.exp(0.2 * gauss())
+    const x = cx + 0.1 * size * gauss()
+    const y = cy + 0.1 * size * gauss()
+    boxes.set([x - w / 2, y - h / 2, x + w / 2, y + h / 2], 4 * i)
+    scores[i] = random()
+    classes[i] = random() < 0.8 ? cls : Math.floor(random() * 80)
+  }
+  return { boxes, scores, classes }
+}
+
+/** Median wall time of `runs` calls after one warm-up, in ms. */
+function time(runs: number, f: () => unknown): number {
+  f()
+  const ms: number[] = []
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now()
+    f()
+    ms.push(performance.now() - t0)
+  }
+  ms.sort((a, b) => a - b)
+  return ms[Math.floor(ms.length / 2)]
+}
+
+function report(fields: Record<string, unknown>, ms: number, baselineMs: number): void {
+  const round = (x: number) => Math.round(x * 1000) / 1000
+  console.log(
+    JSON.stringify({ ...fields, ms: round(ms), baselineMs: round(baselineMs), ratio: round(baselineMs / ms) }),
+  )
+}
+
+{
+  const a = clustered(2000, 1).boxes
+  const b = clustered(2000, 2).boxes
+  const da = toDets(a)
+  const db = toDets(b)
+  const ms = time(9, () => iouMatrix(a, b))
+  const baselineMs = time(3, () => baselineIouMatrix(da, db))
+  report({ bench: "iouMatrix", n: 2000, m: 2000 }, ms, baselineMs)
+}
+
+{
+  const { boxes, scores } = clustered(10_000, 3)
+  const dets = toDets(boxes, scores)
+  const keep = nms(boxes, scores, { iouThreshold: 0.5 })
+  const agree = keep.join() === baselineNms(dets, 0.5).join()
+  const ms = time(21, () => nms(boxes, scores, { iouThreshold: 0.5 }))
+  const baselineMs = time(3, () => baselineNms(dets, 0.5))
+  report({ bench: "nms", n: 10_000, iouThreshold: 0.5, kept: keep.length, agree }, ms, baselineMs)
+  const ms7 = time(21, () => nms(boxes, scores, { iouThreshold: 0.7 }))
+  const baselineMs7 = time(3, () => baselineNms(dets, 0.7))
+  report({ bench: "nms", n: 10_000, iouThreshold: 0.7 }, ms7, baselineMs7)
+}
+
+{
+  const { boxes, scores, classes } = clustered(10_000, 4)
+  const dets = toDets(boxes, scores)
+  const perClass = () => {
+    const out: number[] = []
+    for (let c = 0; c < 80; c++)
+      out.push(
+        ...baselineNms(
+          dets.filter((d) => classes[d.index] === c),
+          0.5,
+        ),
+      )
+    return out.sort((x, y) => scores[y] - scores[x] || x - y)
+  }
+  const agree = batchedNms(boxes, scores, classes, { iouThreshold: 0.5 }).join() === perClass().join()
+  const ms = time(21, () => batchedNms(boxes, scores, classes, { iouThreshold: 0.5 }))
+  const baselineMs = time(3, perClass)
+  report({ bench: "batchedNms", n: 10_000, classes: 80, agree }, ms, baselineMs)
+}
+
+{
+  const { boxes, scores } = clustered(2000, 5)
+  const dets = toDets(boxes, scores)
+  const options = { method: "gaussian", sigma: 0.55, iouThreshold: 0.3, scoreThreshold: 0.001 } as const
+  const got = softNms(boxes, scores, options)
+  const agree = got.keep.join() === baselineSoftNms(dets, options).keep.join()
+  const ms = time(9, () => softNms(boxes, scores, options))
+  const baselineMs = time(3, () => baselineSoftNms(dets, options))
+  report({ bench: "softNms", method: "gaussian", n: 2000, kept: got.keep.length, agree }, ms, baselineMs)
+}

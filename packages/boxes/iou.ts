@@ -1,0 +1,89 @@
+import { boxCount, checkPerBox } from "./_check.ts"
+import { areas } from "./format.ts"
+import type { BoxArray, WidthOptions } from "./types.ts"
+
+/** Options of {@link iouMatrix}: `crowd[j]` set makes column j an ignore region, scored |a ∩ b| / |a| (COCO crowd). */
+export interface IouOptions extends WidthOptions {
+  readonly crowd?: ArrayLike<number | boolean> | undefined
+}
+
+/**
+ * IoU of every xyxy box of `a` (rows) with every box of `b` (columns), row-major `a.count x b.count`.
+ * Disjoint or empty pairs give 0. Crowd columns use the row box's area as the denominator.
+ */
+export function iouMatrix(a: BoxArray, b: BoxArray, options?: IouOptions): Float64Array {
+  const n = boxCount(a)
+  const m = boxCount(b)
+  const crowd = options?.crowd
+  if (crowd !== undefined) checkPerBox("crowd flags", crowd, m, "compute IoU with")
+  const off = options?.plusOne ? 1 : 0
+  const areaA = areas(a, options)
+  const areaB = areas(b, options)
+  const out = new Float64Array(n * m)
+  for (let i = 0; i < n; i++) {
+    const ax1 = a[4 * i]
+    const ay1 = a[4 * i + 1]
+    const ax2 = a[4 * i + 2]
+    const ay2 = a[4 * i + 3]
+    const aa = areaA[i]
+    const row = i * m
+    for (let j = 0; j < m; j++) {
+      const k = 4 * j
+      const iw = Math.min(ax2, b[k + 2]) - Math.max(ax1, b[k]) + off
+      if (iw <= 0) continue
+      const ih = Math.min(ay2, b[k + 3]) - Math.max(ay1, b[k + 1]) + off
+      if (ih <= 0) continue
+      const inter = iw * ih
+      const union = crowd?.[j] ? aa : aa + areaB[j] - inter
+      if (union > 0) out[row + j] = inter / union
+    }
+  }
+  return out
+}
+
+/**
+ * |a ∩ b| / |a| for every xyxy box of `a` (rows) and `b` (columns), row-major: how much of box a lies inside b
+ * (ignore regions, chip containment). An empty box a gives 0.
+ */
+export function intersectionOverArea(a: BoxArray, b: BoxArray, options?: WidthOptions): Float64Array {
+  const m = boxCount(b)
+  return iouMatrix(a, b, { plusOne: options?.plusOne, crowd: new Uint8Array(m).fill(1) })
+}
+
+/**
+ * pycocotools' box IoU (`maskUtils.iou` → `bbIou`), bit for bit: detections `dt` (rows) and ground truth `gt`
+ * (columns) both xywh without +1, row-major `dt.count x gt.count`; crowd gt columns use intersection / dt area.
+ */
+export function cocoIouMatrix(dt: BoxArray, gt: BoxArray, iscrowd?: ArrayLike<number | boolean>): Float64Array {
+  const n = boxCount(dt)
+  const m = boxCount(gt)
+  if (iscrowd !== undefined) checkPerBox("iscrowd flags", iscrowd, m, "compute IoU with")
+  const out = new Float64Array(n * m)
+  for (let j = 0; j < m; j++) {
+    const gx = gt[4 * j]
+    const gy = gt[4 * j + 1]
+    const gw = gt[4 * j + 2]
+    const gh = gt[4 * j + 3]
+    const ga = gw * gh
+    const gx2 = gw + gx
+    const gy2 = gh + gy
+    const crowd = iscrowd !== undefined && !!iscrowd[j]
+    for (let i = 0; i < n; i++) {
+      const k = 4 * i
+      const dx = dt[k]
+      const dy = dt[k + 1]
+      const dw = dt[k + 2]
+      const dh = dt[k + 3]
+      const dx2 = dw + dx
+      const dy2 = dh + dy
+      const w = Math.min(dx2, gx2) - Math.max(dx, gx)
+      if (w <= 0) continue
+      const h = Math.min(dy2, gy2) - Math.max(dy, gy)
+      if (h <= 0) continue
+      const inter = w * h
+      const da = dw * dh
+      out[i * m + j] = inter / (crowd ? da : da + ga - inter)
+    }
+  }
+  return out
+}

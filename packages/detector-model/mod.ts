@@ -1,2 +1,41 @@
-/** @module @sniper/detector-model (work in progress) */
-export {}
+/**
+ * Faster R-CNN for SNIPER in tfjs (NHWC): ResNet 18/34/50/101 backbone with res4 ‖ dilated res5 at stride 16,
+ * 21 anchors, RPN, proposal layer, RoIAlign box head, reference target assignment and losses, and `detect`.
+ * Target assignment and proposal selection are plain TypeScript over typed arrays.
+ *
+ * ```ts
+ * const config = Effect.runSync(decodeDetectorConfig({ ...sniperR50, numClasses: 3 }))
+ * const detector = createDetector(config, { seed: 1 })
+ * const step = trainStep(detector, { images, truths }, { optimizer: tf.train.momentum(0.01, 0.9), prng: makePrng(1) })
+ * ```
+ * @module
+ */
+export { cellAnchors, gridAnchors } from "./anchors.ts"
+export type { ChipTruth } from "./chip_truth.ts"
+export type { Depth, ProposalSettings } from "./config.ts"
+export { DetectorConfig, decodeDetectorConfig, sniperR50, sniperR101 } from "./config.ts"
+export type { Detector } from "./detector.ts"
+export {
+  anchorCount,
+  boxHead,
+  createDetector,
+  detectorFeatures,
+  detectorSpecs,
+  disposeDetector,
+  featureChannels,
+  roiFeatures,
+  rpnHead,
+} from "./detector.ts"
+export { InvalidDetectorConfig, WeightMismatch } from "./errors.ts"
+export type { LossTerms, TrainingBatch } from "./losses.ts"
+export { bceWithLogits, detectorLosses, smoothL1 } from "./losses.ts"
+export type { Init, Parameters, ParamSpec } from "./parameters.ts"
+export { makePrng } from "./prng.ts"
+export type { ProposalOptions, Proposals } from "./proposals.ts"
+export { selectProposals } from "./proposals.ts"
+export type { RoiTargetOptions, RoiTargets } from "./roi_targets.ts"
+export { roiTargets } from "./roi_targets.ts"
+export type { RpnTargetOptions, RpnTargets } from "./rpn_targets.ts"
+export { rpnTargets } from "./rpn_targets.ts"
+export type { StepResult } from "./train_step.ts"
+export { trainStep } from "./train_step.ts"

@@ -1,9 +1,8 @@
-/** @module @sniper/coco-io (work in progress) */
-export {}
-export { BadImage, BadImageReason } from "./image_error.ts"
-export { resolveImagePath } from "./image_path.ts"
-export { type DecodedImage, type DecodeOptions, decodeImage, decodeImageBytes, defaultMaxPixels, type ImageRef } from "./image_decode.ts"
-export { type ChipOptions, type ChipWindow, cutChip, cutChips } from "./image_chip.ts"
-export { caffeBgrNormalization, imagenetNormalization, type Normalization } from "./image_normalization.ts"
-export { readChips } from "./image_read_chips.ts"
-export { type BadImageLog, formatBadImages, makeBadImageLog, skipBadImages } from "./image_skip.ts"
+/**
+ * COCO annotations and results in, as columns of typed arrays; images and chips (image_*.ts).
+ * @module
+ */
+export type { Dataset, Detections } from "./dataset.ts"
+export type { CocoError, CocoProblem } from "./errors.ts"
+export { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError } from "./errors.ts"
+export { type LoadDatasetOptions, loadDataset } from "./load_dataset.ts"

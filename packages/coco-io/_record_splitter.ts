@@ -1,0 +1,456 @@
+/**
+ * Cuts a JSON text, fed in chunks, into batches of the records of its top-level arrays, so that a 450 MB file is
+ * never one string nor one object tree. It checks only the top-level punctuation (`{ "key": value, ... }` and the
+ * commas between records); `JSON.parse` parses and checks each batch and every skipped value. Offsets are bytes.
+ */
+
+/** A run of consecutive records of one top-level array, already parsed. */
+export interface RecordBatch {
+  /** The top-level key ("" when the root itself is the array). */
+  readonly key: string
+  /** Index of `values[0]` in its array. */
+  readonly first: number
+  readonly values: ReadonlyArray<unknown>
+}
+
+/** A syntax problem at a byte offset; `path` names the record, e.g. `annotations[3]`, or "". */
+export interface SplitProblem {
+  readonly offset: number
+  readonly path: string
+  readonly problem: string
+}
+
+/** What the splitter reports besides batches. */
+export interface SplitterSink {
+  batch(batch: RecordBatch): void
+  /** A wanted key whose value is not an array (the value is parsed and handed over). */
+  notArray(key: string, value: unknown): void
+}
+
+const enum_ = {
+  start: 0,
+  keyOrEnd: 1,
+  key: 2,
+  inKey: 3,
+  colon: 4,
+  value: 5,
+  skip: 6,
+  afterValue: 7,
+  recordOrEnd: 8,
+  record: 9,
+  inRecord: 10,
+  afterRecord: 11,
+  end: 12,
+} as const
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COMMA = 0x2c
+const COLON = 0x3a
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+}
+
+function show(c: number): string {
+  return c >= 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, "0")}`
+}
+
+/** Batches are flushed at the end of each chunk, or sooner once they hold this many bytes. */
+const MAX_BATCH_BYTES = 8 << 20
+
+/** Splits the records of a JSON file; feed it with `push`, then call `end`. Each returns a problem or undefined. */
+export class RecordSplitter {
+  readonly #root: "object" | "array"
+  readonly #wanted: ReadonlySet<string>
+  readonly #sink: SplitterSink
+  #buf: Buffer = Buffer.alloc(0)
+  /** File offset of `#buf[0]`. */
+  #base = 0
+  #pos = 0
+  #state: number = enum_.start
+  #seen = new Set<string>()
+  #key = ""
+  #tokenStart = 0
+  // Value scanning (skip and record states).
+  #depth = 0
+  #inString = false
+  #escaped = false
+  #scalar = false
+  // The array being split.
+  #index = 0
+  #batchStart = -1
+  #batchEnd = -1
+  #batchFirst = 0
+  #starts: number[] = []
+
+  constructor(root: "object" | "array", wanted: ReadonlySet<string>, sink: SplitterSink) {
+    this.#root = root
+    this.#wanted = wanted
+    this.#sink = sink
+  }
+
+  /** Scans one more chunk of the file. */
+  push(chunk: Buffer): SplitProblem | undefined {
+    this.#append(chunk)
+    const problem = this.#scan()
+    if (problem !== undefined) return problem
+    return this.#flush()
+  }
+
+  /** Declares the end of the file. */
+  end(): SplitProblem | undefined {
+    if (this.#state === enum_.end) return undefined
+    const offset = this.#base + this.#buf.length
+    const inside = this.#state === enum_.inRecord || this.#state === enum_.record ? this.#recordPath() : this.#key
+    const what = this.#state === enum_.start ? "the file is empty" : "the file ends early (truncated?)"
+    return { offset, path: inside, problem: `unexpected end of JSON input: ${what}` }
+  }
+
+  #recordPath(): string {
+    return `${this.#key === "" ? "" : this.#key}[${this.#index}]`
+  }
+
+  #append(chunk: Buffer): void {
+    // Keep the bytes from the oldest still-needed position: a pending batch, record, key or skipped value.
+    let keep = this.#pos
+    if (this.#batchStart >= 0) keep = Math.min(keep, this.#batchStart)
+    if (this.#state === enum_.inRecord || this.#state === enum_.inKey || this.#state === enum_.skip) {
+      keep = Math.min(keep, this.#tokenStart)
+    }
+    const rest = this.#buf.length - keep
+    const next = Buffer.allocUnsafe(rest + chunk.length)
+    this.#buf.copy(next, 0, keep)
+    chunk.copy(next, rest)
+    this.#buf = next
+    this.#base += keep
+    this.#pos -= keep
+    this.#tokenStart -= keep
+    if (this.#batchStart >= 0) {
+      this.#batchStart -= keep
+      this.#batchEnd -= keep
+      for (let k = 0; k < this.#starts.length; k++) this.#starts[k] -= keep
+    }
+  }
+
+  #problem(at: number, problem: string, path = ""): SplitProblem {
+    return { offset: this.#base + at, path, problem }
+  }
+
+  #scan(): SplitProblem | undefined {
+    const b = this.#buf
+    const n = b.length
+    let i = this.#pos
+    while (i < n) {
+      const state = this.#state
+      if (state === enum_.inRecord || state === enum_.skip) {
+        i = this.#scanValue(b, i, n)
+        if (i < 0) {
+          i = -i - 1
+          if (state === enum_.inRecord) {
+            const problem = this.#endRecord(i)
+            if (problem !== undefined) return problem
+          } else {
+            const problem = this.#endSkip(i)
+            if (problem !== undefined) return problem
+          }
+        }
+        continue
+      }
+      if (state === enum_.inKey) {
+        i = this.#scanKey(b, i, n)
+        if (i < 0) {
+          i = -i - 1
+          const problem = this.#endKey(i)
+          if (problem !== undefined) return problem
+        }
+        continue
+      }
+      const c = b[i]
+      if (isSpace(c)) {
+        i++
+        continue
+      }
+      switch (state) {
+        case enum_.start: {
+          const at = this.#base + i
+          if ((at === 0 && c === 0xef) || (at === 1 && c === 0xbb) || (at === 2 && c === 0xbf)) {
+            i++ // the UTF-8 byte order mark
+            continue
+          }
+          if (c === OPEN_BRACE && this.#root === "object") this.#state = enum_.keyOrEnd
+          else if (c === OPEN_BRACKET && this.#root === "array") this.#openArray("", i)
+          else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+            const found = c === OPEN_BRACKET ? "an array" : "an object"
+            return this.#problem(i, `expected a JSON ${this.#root} at the top level, found ${found}`)
+          } else return this.#problem(i, `expected a JSON ${this.#root} at the top level, found ${show(c)}`)
+          i++
+          continue
+        }
+        case enum_.keyOrEnd:
+        case enum_.key: {
+          if (c === QUOTE) {
+            this.#state = enum_.inKey
+            this.#tokenStart = i
+            this.#inString = true
+            this.#escaped = false
+            i++
+          } else if (c === CLOSE_BRACE && state === enum_.keyOrEnd) {
+            this.#state = enum_.end
+            i++
+          } else return this.#problem(i, `expected a double-quoted key, found ${show(c)}`, this.#key)
+          continue
+        }
+        case enum_.colon: {
+          if (c !== COLON) return this.#problem(i, `expected ':' after key "${this.#key}", found ${show(c)}`)
+          this.#state = enum_.value
+          i++
+          continue
+        }
+        case enum_.value: {
+          if (c === OPEN_BRACKET && this.#wanted.has(this.#key)) {
+            this.#openArray(this.#key, i)
+            i++
+          } else this.#startValue(enum_.skip, c, i++)
+          continue
+        }
+        case enum_.afterValue: {
+          if (c === COMMA) this.#state = enum_.key
+          else if (c === CLOSE_BRACE) this.#state = enum_.end
+          else return this.#problem(i, `expected ',' or '}' after the value of "${this.#key}", found ${show(c)}`)
+          i++
+          continue
+        }
+        case enum_.recordOrEnd:
+        case enum_.record: {
+          if (c === CLOSE_BRACKET && state === enum_.recordOrEnd) {
+            this.#state = this.#root === "array" && this.#key === "" ? enum_.end : enum_.afterValue
+            i++
+            continue
+          }
+          if (c === CLOSE_BRACKET || c === COMMA || c === CLOSE_BRACE || c === COLON) {
+            return this.#flush() ?? this.#problem(i, `expected a record, found ${show(c)}`, this.#recordPath())
+          }
+          this.#startValue(enum_.inRecord, c, i)
+          if (this.#batchStart < 0) {
+            this.#batchStart = i
+            this.#batchFirst = this.#index
+          }
+          this.#starts.push(i)
+          i++
+          continue
+        }
+        case enum_.afterRecord: {
+          let problem: SplitProblem | undefined
+          if (c === COMMA) {
+            this.#state = enum_.record
+            if (this.#batchEnd - this.#batchStart > MAX_BATCH_BYTES) problem = this.#flush()
+          } else if (c === CLOSE_BRACKET) problem = this.#closeArray()
+          else {
+            const path = `${this.#key}[${this.#index - 1}]`
+            // A fault inside the pending records comes first in the file: report it rather than this one.
+            return this.#flush() ?? this.#problem(i, `expected ',' or ']' after a record, found ${show(c)}`, path)
+          }
+          if (problem !== undefined) return problem
+          i++
+          continue
+        }
+        case enum_.end:
+          return this.#problem(i, `unexpected ${show(c)} after the end of the JSON ${this.#root}`)
+      }
+    }
+    this.#pos = i
+    return undefined
+  }
+
+  #startValue(state: number, c: number, at: number): void {
+    this.#state = state
+    this.#tokenStart = at
+    this.#depth = c === OPEN_BRACE || c === OPEN_BRACKET ? 1 : 0
+    this.#inString = c === QUOTE
+    this.#escaped = false
+    this.#scalar = this.#depth === 0 && !this.#inString
+  }
+
+  /**
+   * Advances over a value from `i`; returns the index to go on from, or `-(end + 1)` when the value ended just
+   * before `end` (its last byte is at `end - 1`).
+   */
+  #scanValue(b: Buffer, i: number, n: number): number {
+    let depth = this.#depth
+    let inString = this.#inString
+    let escaped = this.#escaped
+    if (this.#scalar && !inString) {
+      // A number or literal ends at the first delimiter; JSON.parse judges its spelling.
+      for (; i < n; i++) {
+        const c = b[i]
+        if (c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE || isSpace(c)) return -(i + 1)
+      }
+      return n
+    }
+    for (; i < n; i++) {
+      const c = b[i]
+      if (inString) {
+        if (escaped) escaped = false
+        else if (c === BACKSLASH) escaped = true
+        else if (c === QUOTE) {
+          inString = false
+          if (depth === 0) return -(i + 2)
+        }
+      } else if (c === QUOTE) inString = true
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (--depth === 0) return -(i + 2)
+      }
+    }
+    this.#depth = depth
+    this.#inString = inString
+    this.#escaped = escaped
+    return n
+  }
+
+  #scanKey(b: Buffer, i: number, n: number): number {
+    let escaped = this.#escaped
+    for (; i < n; i++) {
+      const c = b[i]
+      if (escaped) escaped = false
+      else if (c === BACKSLASH) escaped = true
+      else if (c === QUOTE) return -(i + 2)
+    }
+    this.#escaped = escaped
+    return n
+  }
+
+  #endKey(end: number): SplitProblem | undefined {
+    const text = this.#buf.toString("utf8", this.#tokenStart, end)
+    let key: unknown
+    try {
+      key = JSON.parse(text)
+    } catch (error) {
+      return this.#problem(this.#tokenStart, `bad key ${text.slice(0, 40)}: ${(error as Error).message}`)
+    }
+    this.#key = key as string
+    if (this.#wanted.has(this.#key) && this.#seen.has(this.#key)) {
+      return this.#problem(this.#tokenStart, `duplicate key "${this.#key}"`)
+    }
+    this.#seen.add(this.#key)
+    this.#state = enum_.colon
+    return undefined
+  }
+
+  #endSkip(end: number): SplitProblem | undefined {
+    const text = this.#buf.toString("utf8", this.#tokenStart, end)
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      const at = this.#base + this.#tokenStart
+      return (
+        parseProblem(at, text, error, 0, this.#key) ?? { offset: at, path: this.#key, problem: unpositioned(error) }
+      )
+    }
+    if (this.#wanted.has(this.#key)) this.#sink.notArray(this.#key, value)
+    this.#state = this.#root === "array" && this.#key === "" ? enum_.end : enum_.afterValue
+    return undefined
+  }
+
+  #endRecord(end: number): SplitProblem | undefined {
+    this.#batchEnd = end
+    this.#index++
+    this.#state = enum_.afterRecord
+    return undefined
+  }
+
+  #openArray(key: string, _at: number): void {
+    this.#key = key
+    this.#index = 0
+    this.#state = enum_.recordOrEnd
+  }
+
+  #closeArray(): SplitProblem | undefined {
+    this.#state = this.#root === "array" && this.#key === "" ? enum_.end : enum_.afterValue
+    return this.#flush()
+  }
+
+  /** Parses and hands over the complete records collected so far. */
+  #flush(): SplitProblem | undefined {
+    if (this.#batchStart < 0 || this.#batchEnd <= this.#batchStart) return undefined
+    const text = this.#buf.toString("utf8", this.#batchStart, this.#batchEnd)
+    let values: unknown[]
+    try {
+      values = JSON.parse(`[${text}]`)
+    } catch (error) {
+      return this.#locate(text, error)
+    }
+    const first = this.#batchFirst
+    const starts = this.#starts
+    // Records whose start lies past batchEnd belong to the next batch (a record in progress).
+    const kept = starts.filter((s) => s >= this.#batchEnd)
+    this.#starts = kept
+    if (kept.length > 0) {
+      this.#batchStart = kept[0]
+      this.#batchFirst = first + values.length
+    } else this.#batchStart = -1
+    this.#batchEnd = -1
+    this.#sink.batch({ key: this.#key, first, values })
+    return undefined
+  }
+
+  /** Turns a failed batch parse into the byte offset and record of the fault. */
+  #locate(text: string, error: unknown): SplitProblem {
+    const starts = this.#starts
+    const positioned = parseProblem(this.#base + this.#batchStart, text, error, 1, "")
+    if (positioned !== undefined) {
+      let record = this.#batchFirst
+      for (let k = 0; k < starts.length; k++)
+        if (this.#base + starts[k] <= positioned.offset) record = this.#batchFirst + k
+      return { ...positioned, path: `${this.#key}[${record}]` }
+    }
+    // No position in V8's message: parse the records one by one; the first that fails is the culprit.
+    for (let k = 0; k < starts.length && starts[k] < this.#batchEnd; k++) {
+      const to = k + 1 < starts.length && starts[k + 1] < this.#batchEnd ? starts[k + 1] : this.#batchEnd
+      const one = this.#buf.toString("utf8", starts[k], to).replace(/\s*,\s*$/, "")
+      try {
+        JSON.parse(one)
+      } catch (inner) {
+        const path = `${this.#key}[${this.#batchFirst + k}]`
+        const found = parseProblem(this.#base + starts[k], one, inner, 0, path)
+        return found ?? { offset: this.#base + starts[k], path, problem: unpositioned(inner) }
+      }
+    }
+    return {
+      offset: this.#base + this.#batchStart,
+      path: `${this.#key}[${this.#batchFirst}]`,
+      problem: unpositioned(error),
+    }
+  }
+}
+
+/**
+ * Maps a JSON.parse failure of `text` (at file offset `offset`; `shift` characters were prepended before parsing)
+ * to a byte offset, when V8's message names a position.
+ */
+function parseProblem(
+  offset: number,
+  text: string,
+  error: unknown,
+  shift: number,
+  path: string,
+): SplitProblem | undefined {
+  const message = error instanceof Error ? error.message : String(error)
+  const match = /at position (\d+)/.exec(message)
+  if (match === null) return undefined
+  const problem = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "")
+  const char = Math.max(0, Math.min(text.length, Number(match[1]) - shift))
+  return { offset: offset + Buffer.byteLength(text.slice(0, char), "utf8"), path, problem }
+}
+
+/** V8's message without a position quotes the input; keep it one short line. */
+function unpositioned(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.length > 160 ? `${message.slice(0, 160)}...` : message
+}

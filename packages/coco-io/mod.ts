@@ -5,4 +5,18 @@
 export type { Dataset, Detections } from "./dataset.ts"
 export type { CocoError, CocoProblem } from "./errors.ts"
 export { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError } from "./errors.ts"
+export { type ChipOptions, type ChipWindow, cutChip, cutChips } from "./image_chip.ts"
+export {
+  type DecodedImage,
+  type DecodeOptions,
+  decodeImage,
+  decodeImageBytes,
+  defaultMaxPixels,
+  type ImageRef,
+} from "./image_decode.ts"
+export { BadImage, BadImageReason } from "./image_error.ts"
+export { caffeBgrNormalization, imagenetNormalization, type Normalization } from "./image_normalization.ts"
+export { resolveImagePath } from "./image_path.ts"
+export { readChips } from "./image_read_chips.ts"
+export { type BadImageLog, formatBadImages, makeBadImageLog, skipBadImages } from "./image_skip.ts"
 export { type LoadDatasetOptions, loadDataset } from "./load_dataset.ts"

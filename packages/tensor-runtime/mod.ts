@@ -1,6 +1,7 @@
 /**
  * Tensor runtime for training on any tfjs backend, including the embedded wasm one: the gradients and
- * kernels wasm lacks (conv filter gradient with any stride/dilation, UnsortedSegmentSum, RoIAlign).
+ * kernels wasm lacks (conv gradients with any stride/dilation, UnsortedSegmentSum, GatherNd, StridedSlice,
+ * CropAndResize, fast transposed matmul) and a differentiable RoIAlign.
  *
  * ```ts
  * import { registerTrainingKernels, roiAlign } from "@sniper/tensor-runtime"

@@ -1,0 +1,169 @@
+import { mkdir, writeFile } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect, Schema } from "effect"
+import { SynthPrng } from "./synth_prng.ts"
+import { renderScene } from "./synth_render.ts"
+import { makeScene, type Scene } from "./synth_scene.ts"
+import { synthCategories } from "./synth_shapes.ts"
+
+/** A file of the synthetic data set could not be written. */
+export class SynthWriteError extends Schema.TaggedError<SynthWriteError>()("SynthWriteError", {
+  path: Schema.String,
+  detail: Schema.String,
+}) {
+  override get message() {
+    return `Cannot write synthetic data set file "${this.path}": ${this.detail}; check the --out folder and free space`
+  }
+}
+
+export interface SynthOptions {
+  /** Number of images over both splits. */
+  readonly images: number
+  /** Same seed, same bytes (with the same sharp/libvips build). */
+  readonly seed: number
+  /** Share of the images in the val split (the last ones); default 0.2. */
+  readonly valFraction?: number
+  /** Called after each image is written. */
+  readonly onProgress?: (done: number, total: number) => void
+}
+
+/** Counts of one split; `tiny` boxes have size sqrt(w h) under 16 px, `large` over half the image's short side. */
+export interface SynthSplitSummary {
+  readonly images: number
+  readonly annotations: number
+  readonly tiny: number
+  readonly large: number
+}
+
+export interface SynthSummary {
+  readonly out: string
+  readonly seed: number
+  readonly categories: ReadonlyArray<string>
+  readonly train: SynthSplitSummary
+  readonly val: SynthSplitSummary
+  readonly bytes: number
+}
+
+/** The scene of image `index` (0-based) for `seed`: depends on nothing else. */
+export function synthScene(seed: number, index: number): Scene {
+  return makeScene(new SynthPrng([seed, index]))
+}
+
+const r2 = (v: number) => Math.round(v * 100) / 100
+
+/** File name of image `id` in its split folder. */
+function fileName(id: number, scene: Scene): string {
+  return `${String(id).padStart(6, "0")}.${scene.format}`
+}
+
+/** A COCO instances file for `scenes` (image id = index + 1, annotation ids counted from `firstAnnotationId`). */
+export function synthCocoJson(
+  scenes: ReadonlyArray<{ readonly id: number; readonly scene: Scene }>,
+  firstAnnotationId: number,
+) {
+  let annotationId = firstAnnotationId
+  const images = scenes.map(({ id, scene }) => ({
+    id,
+    file_name: fileName(id, scene),
+    width: scene.width,
+    height: scene.height,
+  }))
+  const annotations = scenes.flatMap(({ id, scene }) =>
+    scene.objects.map((o) => {
+      const [x1, y1, x2, y2] = o.box
+      return {
+        id: annotationId++,
+        image_id: id,
+        category_id: o.shape.category + 1,
+        bbox: [r2(x1), r2(y1), r2(x2 - x1), r2(y2 - y1)],
+        area: r2(o.area),
+        iscrowd: 0,
+        segmentation: [Array.from(o.shape.outer)],
+      }
+    }),
+  )
+  return {
+    info: { description: "SNIPER synthetic shapes", version: "1", year: 2026 },
+    licenses: [],
+    images,
+    annotations,
+    categories: synthCategories.map((name, i) => ({ id: i + 1, name, supercategory: "shape" })),
+  }
+}
+
+function summarize(scenes: ReadonlyArray<Scene>): SynthSplitSummary {
+  let annotations = 0
+  let tiny = 0
+  let large = 0
+  for (const scene of scenes) {
+    for (const { box } of scene.objects) {
+      const size = Math.sqrt((box[2] - box[0]) * (box[3] - box[1]))
+      annotations++
+      if (size < 16) tiny++
+      if (size > 0.5 * Math.min(scene.width, scene.height)) large++
+    }
+  }
+  return { images: scenes.length, annotations, tiny, large }
+}
+
+/**
+ * Writes a COCO-format detection data set of rendered shapes under `out`: `annotations/instances_train.json`,
+ * `annotations/instances_val.json`, `images/train/*.jpg|png`, `images/val/...`. Deterministic in `seed`.
+ */
+export const writeSynthDataset = Effect.fn("writeSynthDataset")(function* (out: string, options: SynthOptions) {
+  const { images: total, seed } = options
+  const valFraction = options.valFraction ?? 0.2
+  if (!Number.isInteger(total) || total < 1) {
+    throw new RangeError(`Cannot generate data set: images must be a positive integer, current value is ${total}`)
+  }
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`Cannot generate data set: seed must be a safe integer, current value is ${seed}`)
+  }
+  if (!(valFraction >= 0 && valFraction < 1)) {
+    throw new RangeError(`Cannot generate data set: val fraction must be in [0, 1), current value is ${valFraction}`)
+  }
+  const valCount = Math.min(total - 1, Math.round(total * valFraction))
+  const write = (path: string, data: string | Uint8Array) =>
+    Effect.tryPromise({
+      try: () => writeFile(path, data),
+      catch: (cause) => new SynthWriteError({ path, detail: cause instanceof Error ? cause.message : String(cause) }),
+    })
+  for (const dir of ["annotations", "images/train", "images/val"]) {
+    const path = join(out, dir)
+    yield* Effect.tryPromise({
+      try: () => mkdir(path, { recursive: true }),
+      catch: (cause) => new SynthWriteError({ path, detail: cause instanceof Error ? cause.message : String(cause) }),
+    })
+  }
+  let done = 0
+  let bytes = 0
+  // Two images in flight: one builds its scene and background in JS while sharp encodes the other.
+  const scenes = yield* Effect.forEach(
+    Array.from({ length: total }, (_, index) => index),
+    (index) =>
+      Effect.gen(function* () {
+        const scene = synthScene(seed, index)
+        const split = index < total - valCount ? "train" : "val"
+        const encoded = yield* renderScene(scene)
+        yield* write(join(out, "images", split, fileName(index + 1, scene)), encoded)
+        bytes += encoded.length
+        options.onProgress?.(++done, total)
+        return { id: index + 1, scene }
+      }),
+    { concurrency: 2 },
+  )
+  const train = scenes.slice(0, total - valCount)
+  const val = scenes.slice(total - valCount)
+  const trainJson = JSON.stringify(synthCocoJson(train, 1))
+  const valJson = JSON.stringify(synthCocoJson(val, 1 + summarize(train.map((s) => s.scene)).annotations))
+  yield* write(join(out, "annotations", "instances_train.json"), trainJson)
+  yield* write(join(out, "annotations", "instances_val.json"), valJson)
+  return {
+    out,
+    seed,
+    categories: [...synthCategories],
+    train: summarize(train.map((s) => s.scene)),
+    val: summarize(val.map((s) => s.scene)),
+    bytes: bytes + trainJson.length + valJson.length,
+  } satisfies SynthSummary
+})

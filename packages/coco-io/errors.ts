@@ -57,8 +57,7 @@ export class CocoProblems extends Schema.TaggedError<CocoProblems>()("CocoProble
 }) {
   override get message() {
     const first = this.problems[0]?.message ?? "no details"
-    const more = this.total > 1 ? ` (and ${this.total - 1} more problems; run with --all-problems to list them)` : ""
-    return `${first}${more}`
+    return this.total > 1 ? `${this.total} problems in "${this.file}"; the first: ${first}` : first
   }
 }
 

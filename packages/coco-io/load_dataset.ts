@@ -239,7 +239,10 @@ function assemble(gather: Gather, problems: Problems): Dataset | undefined {
     id[row] = annId[a]
     image[row] = imageOf[a]
     category[row] = categoryOf[a]
-    bbox.set(bboxIn.subarray(4 * a, 4 * a + 4), 4 * row)
+    bbox[4 * row] = bboxIn[4 * a]
+    bbox[4 * row + 1] = bboxIn[4 * a + 1]
+    bbox[4 * row + 2] = bboxIn[4 * a + 2]
+    bbox[4 * row + 3] = bboxIn[4 * a + 3]
     area[row] = areaIn[a]
     iscrowd[row] = crowdIn[a]
   }

@@ -3,6 +3,12 @@
  * @module
  */
 export type { Dataset, Detections } from "./dataset.ts"
+export {
+  type ReadDetectionsOptions,
+  readDetections,
+  writeDetectionStream,
+  writeDetections,
+} from "./detections.ts"
 export type { CocoError, CocoProblem } from "./errors.ts"
 export { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError } from "./errors.ts"
 export { type ChipOptions, type ChipWindow, cutChip, cutChips } from "./image_chip.ts"
@@ -20,5 +26,6 @@ export { resolveImagePath } from "./image_path.ts"
 export { readChips } from "./image_read_chips.ts"
 export { type BadImageLog, formatBadImages, makeBadImageLog, skipBadImages } from "./image_skip.ts"
 export { type LoadDatasetOptions, loadDataset } from "./load_dataset.ts"
+export { type DatasetSummary, summarizeDataset } from "./summary.ts"
 export { type SynthOptions, type SynthSplitSummary, type SynthSummary, SynthWriteError, writeSynthDataset } from "./synth_dataset.ts"
 export { synthCategories } from "./synth_shapes.ts"

@@ -1,0 +1,160 @@
+import { open, rename, rm } from "node:fs/promises"
+import { Effect, Stream } from "effect"
+import { Column, float64, int32 } from "./_columns.ts"
+import { idOf, Problems } from "./_problems.ts"
+import { readJsonRecords } from "./_read_json.ts"
+import type { RecordBatch } from "./_record_splitter.ts"
+import type { Dataset, Detections } from "./dataset.ts"
+import { CocoReadError } from "./errors.ts"
+import { ResultRecord, recordChecker } from "./records.ts"
+
+export interface ReadDetectionsOptions {
+  /** Report every problem in one `CocoProblems` instead of failing at the first. Default false. */
+  readonly allProblems?: boolean
+  /** Most problems kept in a report (the rest are only counted). Default 1000. */
+  readonly maxProblems?: number
+}
+
+const results = recordChecker(ResultRecord)
+
+/**
+ * Reads a COCO results file (a JSON array of `{ image_id, category_id, bbox, score }`) against the dataset it
+ * answers, streamed. Like pycocotools' `loadRes`, an image id the dataset lacks is refused, and so is a category id.
+ */
+export const readDetections = Effect.fn("readDetections")(function* (
+  path: string,
+  dataset: Dataset,
+  options?: ReadDetectionsOptions,
+) {
+  const problems = new Problems(path, options?.allProblems ?? false, options?.maxProblems ?? 1000)
+  const image = new Column(int32)
+  const category = new Column(int32)
+  const bbox = new Column(float64)
+  const score = new Column(float64)
+  const batch = ({ values, first }: RecordBatch) => {
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k]
+      if (!results.is(value)) {
+        problems.record("results", first + k, idOf(value, "image_id"), results.problems(value, problems.all))
+        continue
+      }
+      const row = dataset.imageRow(value.image_id)
+      const index = dataset.categoryRow(value.category_id)
+      if (row < 0) {
+        problems.record("results", first + k, value.image_id, [
+          { field: "image_id", problem: `names image ${value.image_id}, which is not in "${dataset.source}"` },
+        ])
+      }
+      if (index < 0) {
+        problems.record("results", first + k, value.image_id, [
+          { field: "category_id", problem: `names category ${value.category_id}, which is not in "${dataset.source}"` },
+        ])
+      }
+      if (row < 0 || index < 0) continue
+      image.push(row)
+      category.push(index)
+      const [x, y, w, h] = value.bbox
+      bbox.push(x)
+      bbox.push(y)
+      bbox.push(w)
+      bbox.push(h)
+      score.push(value.score)
+    }
+  }
+  yield* readJsonRecords(path, { root: "array", arrays: [""], sink: { batch, notArray: () => {} }, problems })
+  if (problems.total > 0) return yield* problems.failure()
+  const detections: Detections = {
+    count: image.length,
+    image: image.toArray(),
+    category: category.toArray(),
+    bbox: bbox.toArray(),
+    score: score.toArray(),
+  }
+  return detections
+})
+
+/** Detections a write formats into one string before handing it to the file. */
+const WRITE_BATCH = 20_000
+
+/**
+ * Writes a COCO results file from a stream of detection batches, one batch in memory at a time. The file appears
+ * whole or not at all: it is written beside `path` and renamed at the end.
+ */
+export const writeDetectionStream = Effect.fn("writeDetectionStream")(
+  function* <E, R>(path: string, dataset: Dataset, batches: Stream.Stream<Detections, E, R>) {
+    const temporary = `${path}.${process.pid}.partial`
+    const writeError = (cause: unknown) =>
+      new CocoReadError({ file: path, problem: cause instanceof Error ? cause.message : String(cause) })
+    const handle = yield* Effect.acquireRelease(
+      Effect.tryPromise({ try: () => open(temporary, "w"), catch: writeError }),
+      (handle) => Effect.promise(() => handle.close()),
+    )
+    const write = (text: string) => Effect.tryPromise({ try: () => handle.write(text), catch: writeError })
+    let written = 0
+    yield* write("[")
+    yield* Stream.runForEach(batches, (detections) =>
+      Effect.gen(function* () {
+        checkDetections(detections, dataset)
+        for (let from = 0; from < detections.count; from += WRITE_BATCH) {
+          const to = Math.min(detections.count, from + WRITE_BATCH)
+          const text = formatDetections(detections, dataset, from, to)
+          yield* write(written === 0 ? text : `,\n${text}`)
+          written += to - from
+        }
+      }),
+    )
+    yield* write("]\n")
+      yield* Effect.tryPromise({ try: () => rename(temporary, path), catch: writeError })
+    return written
+  },
+  (effect, path) =>
+    Effect.scoped(effect).pipe(
+      Effect.onError(() => Effect.promise(() => rm(`${path}.${process.pid}.partial`, { force: true }))),
+    ),
+)
+
+/** Writes a COCO results file; returns the number of detections written. */
+export function writeDetections(path: string, dataset: Dataset, detections: Detections) {
+  return writeDetectionStream(path, dataset, Stream.succeed(detections))
+}
+
+function formatDetections(d: Detections, dataset: Dataset, from: number, to: number): string {
+  const imageId = dataset.images.id
+  const categoryId = dataset.categories.id
+  const parts: string[] = []
+  for (let k = from; k < to; k++) {
+    const b = 4 * k
+    parts.push(
+      `{"image_id":${imageId[d.image[k]]},"category_id":${categoryId[d.category[k]]},"bbox":[${d.bbox[b]},${d.bbox[b + 1]},${d.bbox[b + 2]},${d.bbox[b + 3]}],"score":${d.score[k]}}`,
+    )
+  }
+  return parts.join(",\n")
+}
+
+/** Programmer errors: columns of the wrong length, rows outside the dataset, non-finite numbers. */
+function checkDetections(d: Detections, dataset: Dataset): void {
+  const n = d.count
+  if (d.image.length < n || d.category.length < n || d.score.length < n || d.bbox.length < 4 * n) {
+    throw new RangeError(
+      `Cannot write detections: columns must hold count = ${n} rows (bbox 4 each), current lengths are image ${d.image.length}, category ${d.category.length}, bbox ${d.bbox.length}, score ${d.score.length}`,
+    )
+  }
+  for (let k = 0; k < n; k++) {
+    if (!(d.image[k] >= 0 && d.image[k] < dataset.images.count)) {
+      throw new RangeError(`Cannot write detections: image row must be in the dataset, current value is ${d.image[k]}`)
+    }
+    if (!(d.category[k] >= 0 && d.category[k] < dataset.categories.count)) {
+      throw new RangeError(
+        `Cannot write detections: category index must be in the dataset, current value is ${d.category[k]}`,
+      )
+    }
+    if (!Number.isFinite(d.score[k])) {
+      throw new RangeError(`Cannot write detections: score must be finite, current value is ${d.score[k]}`)
+    }
+  }
+  for (let k = 0; k < 4 * n; k++) {
+    if (!Number.isFinite(d.bbox[k])) {
+      throw new RangeError(`Cannot write detections: bbox must be finite, current value is ${d.bbox[k]}`)
+    }
+  }
+}

@@ -51,3 +51,34 @@ export function real(lo: number, hi: number): Arbitrary.Arbitrary<number> {
 }
 
 export const plusOne: Arbitrary.Arbitrary<boolean> = Arbitrary.schema(Schema.Boolean)
+
+/**
+ * Up to 200 real-valued boxes: corners in [-500, 500], sides from 0.01 to 1000 px (log-uniform), real scores,
+ * classes 0..3, as Float32Array when `float32`. Exercises NMS's windows with tiny boxes next to huge ones.
+ */
+export const realScoredBoxes: Arbitrary.Arbitrary<{
+  boxes: Float32Array | Float64Array
+  scores: Float64Array
+  classes: Int32Array
+}> = Arbitrary.map(
+  Arbitrary.all([
+    Arbitrary.array(
+      Arbitrary.all([real(-500, 500), real(-500, 500), real(-2, 3), real(-2, 3), real(0, 1), int(0, 3)]),
+      { maxLength: 200 },
+    ),
+    Arbitrary.schema(Schema.Boolean),
+  ]),
+  ([rows, float32]) => {
+    const flat = rows.flatMap(([x, y, lw, lh]) => [x, y, x + 10 ** lw, y + 10 ** lh])
+    return {
+      boxes: float32 ? Float32Array.from(flat) : Float64Array.from(flat),
+      scores: Float64Array.from(rows.map((r) => r[4])),
+      classes: Int32Array.from(rows.map((r) => r[5])),
+    }
+  },
+)
+
+/** Thresholds including very small ones, where NMS's scan windows are widest. */
+export const anyIouThreshold: Arbitrary.Arbitrary<number> = Arbitrary.schema(
+  Schema.Literals([0, 0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1]),
+)

@@ -4,48 +4,8 @@
  * Run: npm run bench (in packages/boxes).
  */
 import { baselineIouMatrix, baselineNms, baselineSoftNms, toDets } from "./_baseline.ts"
+import { clustered } from "./_synthetic.ts"
 import { batchedNms, iouMatrix, nms, softNms } from "./mod.ts"
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** Detector-like output on a 1333 x 800 image: objects of log-uniform size 16..400 px, 25 jittered boxes each. */
-function clustered(n: number, seed: number): { boxes: Float32Array; scores: Float32Array; classes: Int32Array } {
-  const random = prng(seed)
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
-  const boxes = new Float32Array(4 * n)
-  const scores = new Float32Array(n)
-  const classes = new Int32Array(n)
-  let cx = 0
-  let cy = 0
-  let size = 0
-  let cls = 0
-  for (let i = 0; i < n; i++) {
-    if (i % 25 === 0) {
-      size = 16 * 25 ** random()
-      cx = random() * 1333
-      cy = random() * 800
-      cls = Math.floor(random() * 80)
-    }
-    const w = size * Math.exp(0.2 * gauss())
-    const h = size * Math.exp(0.2 * gauss())
-    const x = cx + 0.1 * size * gauss()
-    const y = cy + 0.1 * size * gauss()
-    boxes.set([x - w / 2, y - h / 2, x + w / 2, y + h / 2], 4 * i)
-    scores[i] = random()
-    classes[i] = random() < 0.8 ? cls : Math.floor(random() * 80)
-  }
-  return { boxes, scores, classes }
-}
 
 /** Median wall time of `runs` calls after one warm-up, in ms. */
 function time(runs: number, f: () => unknown): number {

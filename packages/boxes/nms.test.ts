@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { iouThreshold, plusOne, scoredBoxes } from "./_arbitrary.ts"
+import { Arbitrary, Schema } from "effect"
+import { anyIouThreshold, iouThreshold, plusOne, real, realScoredBoxes, scoredBoxes } from "./_arbitrary.ts"
 import { baselineIou, baselineNms, toDets } from "./_baseline.ts"
 import { batchedNms, iouMatrix, nms } from "./mod.ts"
 
@@ -53,6 +54,47 @@ describe("nms()", () => {
     assert.deepStrictEqual(Array.from(nms(s.boxes, s.scores, { iouThreshold: t, plusOne: p })), expected)
   })
   it.prop(
+    "equals the textbook loop on real-valued boxes of very different sizes",
+    [realScoredBoxes, anyIouThreshold, plusOne],
+    ([s, t, p]) => {
+      const expected = baselineNms(toDets(s.boxes, s.scores), t, p ? 1 : 0)
+      assert.deepStrictEqual(Array.from(nms(s.boxes, s.scores, { iouThreshold: t, plusOne: p })), expected)
+    },
+  )
+  it.prop(
+    "agrees with the textbook loop on boxes at the edges of the scan window",
+    [
+      real(0.01, 0.99),
+      real(0.1, 300),
+      real(-1e-6, 1e-6),
+      Arbitrary.schema(Schema.Literals([0, 1, 2, 3])),
+      plusOne,
+      plusOne,
+      real(-1e-3, 1e-3),
+    ],
+    ([t, w, eps, side, p, bigFirst, nudge]) => {
+      const off = p ? 1 : 0
+      const a = [100, 200, 100 + w, 200 + w]
+      // b: a stretched on one side until IoU(a, b) = t / (1 + eps), the farthest reach of the window
+      const grow = ((w + off) / t) * (1 + eps) - (w + off)
+      const b = [...a]
+      b[side] += side < 2 ? -grow : grow
+      // c: a cut on its left or top side until IoU(a, c) = t (1 + eps)
+      const cut = (w + off) * (1 - t) * (1 + eps)
+      const c = [...a]
+      c[side % 2] += cut
+      // 150 tiny far-away boxes split y1 into 3 bands; the first band edge falls next to b's or c's y1
+      const edge = (bigFirst ? c[1] : b[1]) + nudge * (w + off)
+      const minY = Math.min(a[1], b[1], c[1], edge) - 50
+      const step = (3 * (edge - minY)) / 149
+      const filler = Array.from({ length: 150 }, (_, k) => [5000, minY + step * k, 5001, minY + step * k + 1]).flat()
+      const boxes = f64([...a, ...b, ...c, ...filler])
+      const scores = [...(bigFirst ? [0.5, 0.9, 0.4] : [0.9, 0.5, 0.4]), ...Array(150).fill(0.1)]
+      const expected = baselineNms(toDets(boxes, scores), t, off)
+      assert.deepStrictEqual(Array.from(nms(boxes, scores, { iouThreshold: t, plusOne: p })), expected)
+    },
+  )
+  it.prop(
     "returns a score-sorted subset with no kept pair above the threshold, and every dropped box is covered",
     [scoredBoxes, iouThreshold],
     ([{ boxes, scores }, t]) => {
@@ -99,6 +141,18 @@ describe("batchedNms()", () => {
       .sort((a, b) => s.scores[b] - s.scores[a] || a - b)
     const got = batchedNms(s.boxes, s.scores, s.classes, { iouThreshold: t, plusOne: p })
     assert.deepStrictEqual(Array.from(got), merged)
+  })
+  it.prop("equals per-class NMS merged on real-valued boxes", [realScoredBoxes, anyIouThreshold], ([s, t]) => {
+    const dets = toDets(s.boxes, s.scores)
+    const merged = [0, 1, 2, 3]
+      .flatMap((c) =>
+        baselineNms(
+          dets.filter((d) => s.classes[d.index] === c),
+          t,
+        ),
+      )
+      .sort((a, b) => s.scores[b] - s.scores[a] || a - b)
+    assert.deepStrictEqual(Array.from(batchedNms(s.boxes, s.scores, s.classes, { iouThreshold: t })), merged)
   })
   it.prop(
     "with maxOutput returns the first maxOutput of the unlimited result",

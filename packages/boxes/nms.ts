@@ -1,5 +1,5 @@
 import { boxCount, checkPerBox } from "./_check.ts"
-import { scoreOrder } from "./_order.ts"
+import { float32Keys, radixArgsort, scoreOrder } from "./_order.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
 
 /**
@@ -13,7 +13,7 @@ export interface NmsOptions extends WidthOptions {
 
 /**
  * Greedy non-maximum suppression over xyxy boxes. Returns kept indices, highest score first, equal scores by index.
- * Same result as the textbook loop; each kept box only visits boxes whose x1 could give IoU above the threshold.
+ * Same result as the textbook loop; each kept box only visits boxes whose corner could give IoU above the threshold.
  */
 export function nms(boxes: BoxArray, scores: ArrayLike<number>, options: NmsOptions): Int32Array {
   return greedyNms(boxes, scores, undefined, options, "run NMS")
@@ -47,28 +47,70 @@ function greedyNms(
   if (!(maxOutput >= 0)) {
     throw new RangeError(`Cannot ${verb}: maxOutput must be non-negative, current value is ${maxOutput}`)
   }
+  for (let k = 0; k < 4 * n; k++) {
+    if (Number.isNaN(boxes[k])) {
+      throw new RangeError(`Cannot ${verb}: boxes must not contain NaN, current value is NaN at box ${k >> 2}`)
+    }
+  }
   const off = options.plusOne ? 1 : 0
   const order = scoreOrder(scores, verb)
+  const cap = Math.min(n, maxOutput)
+  if (cap === 0) return new Int32Array(0)
 
-  // Boxes re-laid in (class, x1) order so a kept box scans only a contiguous x1 window of its class.
-  const byX = new Int32Array(n)
-  for (let i = 0; i < n; i++) byX[i] = i
-  if (classes === undefined) byX.sort((a, b) => boxes[4 * a] - boxes[4 * b] || a - b)
-  else byX.sort((a, b) => classes[a] - classes[b] || boxes[4 * a] - boxes[4 * b] || a - b)
-  const rank = new Int32Array(n)
-  for (let r = 0; r < n; r++) rank[order[r]] = r
+  // Buckets: (class, band of y1); inside a bucket boxes run in x1 order, so a kept box scans a few x1 windows.
+  const classId = new Int32Array(n)
+  let classCount = 1
+  if (classes !== undefined) {
+    const keys = new Uint32Array(n)
+    for (let i = 0; i < n; i++) keys[i] = (classes[i] ^ 0x80000000) >>> 0
+    const byClass = radixArgsort(keys)
+    classCount = 0
+    for (let r = 0; r < n; r++) {
+      if (r > 0 && classes[byClass[r]] !== classes[byClass[r - 1]]) classCount++
+      classId[byClass[r]] = classCount
+    }
+    classCount++
+  }
+  let minY = Number.POSITIVE_INFINITY
+  let maxY = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < n; i++) {
+    const y = boxes[4 * i + 1]
+    if (y < minY) minY = y
+    if (y > maxY) maxY = y
+  }
+  const span = maxY - minY
+  const bands = span > 0 && span < Number.POSITIVE_INFINITY ? bandCount(n / classCount) : 1
+  const invBand = bands > 1 ? bands / span : 0
+  const band = (y: number) => {
+    const v = (y - minY) * invBand
+    return v >= bands - 1 ? bands - 1 : v > 0 ? Math.floor(v) : 0
+  }
+  const bucketCount = classCount * bands
+  const bucketOf = new Int32Array(n)
+  const bucketStart = new Int32Array(bucketCount + 1)
+  for (let i = 0; i < n; i++) {
+    const b = classId[i] * bands + band(boxes[4 * i + 1])
+    bucketOf[i] = b
+    bucketStart[b + 1]++
+  }
+  for (let b = 0; b < bucketCount; b++) bucketStart[b + 1] += bucketStart[b]
+  const byX = radixArgsort(float32Keys(boxes, n, 4, 0))
+  const fill = bucketStart.slice(0, bucketCount)
+  const pos = new Int32Array(n)
+  const kx = new Float32Array(n) // x1 rounded to float32: sorted within a bucket, searched with rounded bounds
   const x1 = new Float64Array(n)
   const y1 = new Float64Array(n)
   const x2 = new Float64Array(n)
   const y2 = new Float64Array(n)
   const area = new Float64Array(n)
   const rankAt = new Int32Array(n)
-  const pos = new Int32Array(n)
-  const segEnd = new Int32Array(n)
-  const segStart = new Int32Array(n)
-  for (let p = 0; p < n; p++) {
-    const i = byX[p]
+  const rank = new Int32Array(n)
+  for (let r = 0; r < n; r++) rank[order[r]] = r
+  for (let s = 0; s < n; s++) {
+    const i = byX[s]
+    const p = fill[bucketOf[i]]++
     pos[i] = p
+    kx[p] = boxes[4 * i]
     x1[p] = boxes[4 * i]
     y1[p] = boxes[4 * i + 1]
     x2[p] = boxes[4 * i + 2]
@@ -78,25 +120,15 @@ function greedyNms(
     area[p] = w > 0 && h > 0 ? w * h : 0
     rankAt[p] = rank[i]
   }
-  if (classes === undefined) {
-    segEnd.fill(n)
-  } else {
-    for (let p = 0; p < n; ) {
-      let q = p + 1
-      while (q < n && classes[byX[q]] === classes[byX[p]]) q++
-      segStart.fill(p, p, q)
-      segEnd.fill(q, p, q)
-      p = q
-    }
-  }
 
-  // IoU > t needs |x1_i - x1_j| below (1 - t) W_i on the right and (1 - t) W_i / t on the left (W_j < W_i / t).
+  // IoU > t needs W_j < W_i / t and iw > t max(W_i, W_j), so x1_j - x1_i lies in (-(1 - t) W_i / t, (1 - t) W_i);
+  // the same holds for y. The slack only widens the scan; the IoU test decides.
   const right = 1 - t
   const left = t > 0 ? (1 - t) / t : Number.POSITIVE_INFINITY
   const suppressed = new Uint8Array(n)
-  const keep = new Int32Array(Math.min(n, maxOutput))
+  const keep = new Int32Array(cap)
   let kept = 0
-  for (let r = 0; r < n && kept < maxOutput; r++) {
+  for (let r = 0; r < n && kept < cap; r++) {
     const i = order[r]
     const p = pos[i]
     if (suppressed[p] === 1) continue
@@ -108,29 +140,38 @@ function greedyNms(
     const bx2 = x2[p]
     const by2 = y2[p]
     const w = bx2 - bx1 + off
-    const slack = 1e-7 * (Math.abs(bx1) + w)
-    const lowX = bx1 - left * w - slack
-    const highX = bx1 + right * w + slack
-    const end = segEnd[p]
-    // First position of the class segment whose x1 >= lowX.
-    let lo = segStart[p]
-    let hi = p
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (x1[mid] < lowX) lo = mid + 1
-      else hi = mid
-    }
-    for (let q = lo; q < end; q++) {
-      const qx1 = x1[q]
-      if (qx1 > highX) break
-      if (suppressed[q] === 1 || rankAt[q] <= r) continue
-      const iw = Math.min(bx2, x2[q]) - Math.max(bx1, qx1) + off
-      if (iw <= 0) continue
-      const ih = Math.min(by2, y2[q]) - Math.max(by1, y1[q]) + off
-      if (ih <= 0) continue
-      const inter = iw * ih
-      if (inter / (a + area[q] - inter) > t) suppressed[q] = 1
+    const h = by2 - by1 + off
+    const slackX = 1e-7 * (Math.abs(bx1) + w)
+    const slackY = 1e-7 * (Math.abs(by1) + h)
+    const lowX = Math.fround(bx1 - left * w - slackX)
+    const highX = Math.fround(bx1 + right * w + slackX)
+    const base = bucketOf[i] - band(by1)
+    const bandHi = base + band(by1 + right * h + slackY)
+    for (let b = base + band(by1 - left * h - slackY); b <= bandHi; b++) {
+      let lo = bucketStart[b]
+      let hi = bucketStart[b + 1]
+      const end = hi
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (kx[mid] < lowX) lo = mid + 1
+        else hi = mid
+      }
+      for (let q = lo; q < end; q++) {
+        if (kx[q] > highX) break
+        if (suppressed[q] === 1 || rankAt[q] <= r) continue
+        const iw = Math.min(bx2, x2[q]) - Math.max(bx1, x1[q]) + off
+        if (iw <= 0) continue
+        const ih = Math.min(by2, y2[q]) - Math.max(by1, y1[q]) + off
+        if (ih <= 0) continue
+        const inter = iw * ih
+        if (inter / (a + area[q] - inter) > t) suppressed[q] = 1
+      }
     }
   }
-  return kept === keep.length ? keep : keep.slice(0, kept)
+  return kept === cap ? keep : keep.slice(0, kept)
+}
+
+/** Bands of y1 for `perClass` boxes: about sqrt(perClass / 16), at least 1, at most 64. */
+function bandCount(perClass: number): number {
+  return Math.max(1, Math.min(64, Math.round(Math.sqrt(perClass / 16))))
 }

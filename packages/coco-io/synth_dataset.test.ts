@@ -5,6 +5,9 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { afterAll } from "vitest"
+import { decodeImage } from "./image_decode.ts"
+import { imageRefOf } from "./image_ref.ts"
+import { loadDataset } from "./load_dataset.ts"
 import { synthScene, writeSynthDataset } from "./synth_dataset.ts"
 
 const made: Array<string> = []
@@ -74,6 +77,27 @@ describe("writeSynthDataset()", () => {
       }
       assert.strictEqual(summary.train.images + summary.val.images, 6)
       assert.strictEqual(summary.val.images, 1, "round(6 * 0.2)")
+    }),
+  )
+  it.effect("loads with loadDataset, and every image decodes at its annotated size", () =>
+    Effect.gen(function* () {
+      const out = yield* temp
+      const summary = yield* writeSynthDataset(out, { images: 5, seed: 8, valFraction: 0.4 })
+      for (const split of ["train", "val"] as const) {
+        const dataset = yield* loadDataset(join(out, "annotations", `instances_${split}.json`))
+        assert.strictEqual(dataset.images.count, summary[split].images)
+        assert.strictEqual(dataset.annotations.count, summary[split].annotations)
+        assert.deepStrictEqual(dataset.categories.name, ["disc", "square", "triangle", "star", "ring", "cross"])
+        for (let row = 0; row < dataset.images.count; row++) {
+          const image = yield* decodeImage(join(out, "images", split), imageRefOf(dataset, row))
+          assert.strictEqual(image.pixels.length, image.width * image.height * 3)
+        }
+        for (let a = 0; a < dataset.annotations.count; a++) {
+          const [w, h] = [dataset.annotations.bbox[4 * a + 2], dataset.annotations.bbox[4 * a + 3]]
+          assert.isTrue(w > 0 && h > 0)
+          assert.strictEqual(dataset.annotations.iscrowd[a], 0)
+        }
+      }
     }),
   )
   it("refuses bad arguments with RangeError", () => {

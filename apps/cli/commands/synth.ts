@@ -1,7 +1,65 @@
-import { Effect } from "effect"
-import { Command } from "effect/cli"
+import { writeSynthDataset } from "@sniper/coco-io"
+import { Console, Effect, Schema } from "effect"
+import { Command, Flag } from "effect/cli"
 
-// Placeholder until its package lands; replaced by the owner of that package.
-export const synth = Command.make("synth", {}, () => Effect.fail(new Error("sniper synth is not built yet"))).pipe(
-  Command.withDescription("(not built yet)"),
-)
+/** A flag of `sniper synth` out of range. */
+class SynthUsage extends Schema.TaggedError<SynthUsage>()("SynthUsage", {
+  flag: Schema.String,
+  problem: Schema.String,
+}) {
+  override get message() {
+    return `Cannot generate data set: --${this.flag} ${this.problem}`
+  }
+}
+
+/** `sniper synth --out DIR --images N --seed S`: write the embedded default data set (COCO format). */
+export const synth = Command.make(
+  "synth",
+  {
+    out: Flag.String("out").pipe(Flag.withDescription("folder to write annotations/ and images/ into")),
+    images: Flag.Int("images").pipe(
+      Flag.withDescription("number of images, train and val together"),
+      Flag.withDefault(200),
+    ),
+    seed: Flag.Int("seed").pipe(Flag.withDescription("same seed, same bytes"), Flag.withDefault(0)),
+    valFraction: Flag.Finite("val-fraction").pipe(
+      Flag.withDescription("share of the images in the val split, in [0, 1)"),
+      Flag.withDefault(0.2),
+    ),
+    json: Flag.Boolean("json").pipe(
+      Flag.withDescription("print the summary as one JSON object"),
+      Flag.withDefault(false),
+    ),
+  },
+  ({ out, images, seed, valFraction, json }) =>
+    Effect.gen(function* () {
+      if (images < 1) return yield* new SynthUsage({ flag: "images", problem: `must be at least 1, got ${images}` })
+      if (!(valFraction >= 0 && valFraction < 1)) {
+        return yield* new SynthUsage({ flag: "val-fraction", problem: `must be in [0, 1), got ${valFraction}` })
+      }
+      const started = performance.now()
+      // Progress on stderr about every 10% for runs long enough to wait for.
+      const every = images >= 50 ? Math.ceil(images / 10) : Number.POSITIVE_INFINITY
+      const onProgress = (done: number, total: number) => {
+        if (done % every !== 0 || done === total) return
+        const seconds = (performance.now() - started) / 1000
+        const rate = done / seconds
+        const left = Math.round((total - done) / rate)
+        process.stderr.write(`synth: ${done}/${total} images, ${rate.toFixed(1)} images/s, about ${left} s left\n`)
+      }
+      const summary = yield* writeSynthDataset(out, { images, seed, valFraction, onProgress })
+      const seconds = Math.round(performance.now() - started) / 1000
+      if (json) return yield* Console.log(JSON.stringify({ ...summary, seconds }))
+      const line = (name: string, s: typeof summary.train) =>
+        `  ${name.padEnd(6)} ${s.images} images, ${s.annotations} boxes (${s.tiny} under 16 px, ${s.large} over half the short side)`
+      yield* Console.log(
+        [
+          `synth data set in ${out} (seed ${seed}, ${seconds} s, ${(summary.bytes / 1e6).toFixed(1)} MB)`,
+          line("train", summary.train),
+          line("val", summary.val),
+          `  classes ${summary.categories.join(", ")}`,
+          `  annotations/instances_train.json, annotations/instances_val.json, images/train/, images/val/`,
+        ].join("\n"),
+      )
+    }),
+).pipe(Command.withDescription("Generate the embedded default data set: textured shapes, multi-scale, COCO format"))

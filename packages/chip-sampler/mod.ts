@@ -1,2 +1,35 @@
-/** @module @sniper/chip-sampler (work in progress) */
-export {}
+/**
+ * SNIPER chips (Singh, Najibi, Davis 2018): positive chips cover the boxes valid at each scale, negative chips
+ * cover proposals no positive chip covers, each chip with its ground truth; `reference` mode reproduces the
+ * released code, `paper` the clean rules (SNIPER.md sections 2-4 and 8). Pure functions over typed arrays.
+ *
+ * ```ts
+ * import { Result } from "effect"
+ * import { chipConfig, chipImage, imageBoxes } from "@sniper/chip-sampler"
+ * const config = Result.getOrThrow(chipConfig({ mode: "paper" }))
+ * const image = imageBoxes({ id: 1, width: 640, height: 480, bbox: new Float64Array([100, 100, 40, 30]),
+ *   category: new Int32Array([0]), crowd: new Uint8Array([0]) }, { mode: "paper" })
+ * chipImage(image, config, { seed: 1, epoch: 0 }).positives // chips at 3x, 1.667x, with their ground truth
+ * ```
+ * @module
+ */
+
+export type { CandidateGrid } from "./candidates.ts"
+export { candidateChips, candidateContains } from "./candidates.ts"
+export { chipStride } from "./chip_stride.ts"
+export type { ChipFrame, ChipTruthOptions } from "./chip_truth.ts"
+export { chipTruth } from "./chip_truth.ts"
+export type { ChipConfigOptions } from "./config.ts"
+export { chipConfig, cocoValidRanges, defaultChipConfig, factorScales, resolutionScales } from "./config.ts"
+export { BadImage, InvalidChipConfig, UnknownProposalImage } from "./errors.ts"
+export type { Cover } from "./greedy_cover.ts"
+export { greedyCover } from "./greedy_cover.ts"
+export type { CocoImage } from "./image_boxes.ts"
+export { imageBoxes } from "./image_boxes.ts"
+export type { ChipImageOptions } from "./image_chips.ts"
+export { chipImage } from "./image_chips.ts"
+export type { ImageScales } from "./image_scales.ts"
+export { imageScales } from "./image_scales.ts"
+export { Prng } from "./prng.ts"
+export type { Chip, ChipConfig, ChipTruth, ImageBoxes, ImageChips, Mode, ScaleSpec } from "./types.ts"
+export { IgnoreReason } from "./types.ts"

@@ -1,0 +1,98 @@
+import { type CandidateGrid, candidateContains, gridStart } from "./candidates.ts"
+import type { Prng } from "./prng.ts"
+
+/**
+ * Result of a greedy cover: chosen candidates in pick order, how many boxes each newly covered, and for each box
+ * the pick (index into `chosen`) that covered it, or -1 when no candidate contains it.
+ */
+export interface Cover {
+  readonly chosen: Int32Array
+  readonly newlyCovered: Int32Array
+  readonly coveredBy: Int32Array
+}
+
+/**
+ * SNIPER's greedy cover (SNIPER.md section 2): shuffle the candidates, then repeatedly pick the first one
+ * containing the most not-yet-covered boxes, until none contains any. `boxes` are xyxy in the grid's scaled px
+ * (already clipped). Only candidates containing some box can ever be picked, so only those are shuffled (their
+ * relative order is as uniform as under a shuffle of all). Containment sets are rectangles of the regular grid,
+ * so counts are kept incrementally: O(boxes x chips-per-box + picks x live candidates), not the naive
+ * O(picks x candidates x boxes).
+ */
+export function greedyCover(grid: CandidateGrid, boxes: Float64Array, prng: Prng): Cover {
+  const m = boxes.length >> 2
+  const counts = new Int32Array(grid.count)
+  for (let j = 0; j < m; j++) addContaining(grid, counts, boxes, j, 1)
+  const order = liveOrder(counts, prng)
+  const coveredBy = new Int32Array(m).fill(-1)
+  const chosen: Array<number> = []
+  const newly: Array<number> = []
+  for (;;) {
+    let best = -1
+    let bestCount = 0
+    for (let p = 0; p < order.length; p++) {
+      const c = counts[order[p]]
+      if (c > bestCount) {
+        bestCount = c
+        best = order[p]
+      }
+    }
+    if (best < 0) break
+    const pick = chosen.length
+    chosen.push(best)
+    newly.push(bestCount)
+    for (let j = 0; j < m; j++) {
+      if (coveredBy[j] >= 0) continue
+      const o = 4 * j
+      if (candidateContains(grid, best, boxes[o], boxes[o + 1], boxes[o + 2], boxes[o + 3])) {
+        coveredBy[j] = pick
+        addContaining(grid, counts, boxes, j, -1)
+      }
+    }
+  }
+  return { chosen: Int32Array.from(chosen), newlyCovered: Int32Array.from(newly), coveredBy }
+}
+
+/** Adds `delta` to the count of every candidate containing box `j`. */
+function addContaining(grid: CandidateGrid, counts: Int32Array, boxes: Float64Array, j: number, delta: number): void {
+  const o = 4 * j
+  const x1 = boxes[o]
+  const y1 = boxes[o + 1]
+  const x2 = boxes[o + 2]
+  const y2 = boxes[o + 3]
+  for (let k = 0; k < gridStart; k++) if (candidateContains(grid, k, x1, y1, x2, y2)) counts[k] += delta
+  const { nx, ny, stride: d, chipSize: c, width, height } = grid
+  // Grid origins t d with t d <= lo and t d + C - 1 >= hi, clamped to [0, n - 1].
+  const [ixLo, ixHi] = originRange(x1, x2, d, c, nx)
+  const [iyLo, iyHi] = originRange(y1, y2, d, c, ny)
+  for (let ix = ixLo; ix <= ixHi; ix++) {
+    const row = gridStart + ix * ny
+    for (let iy = iyLo; iy <= iyHi; iy++) counts[row + iy] += delta
+  }
+  const edge = gridStart + nx * ny
+  if (Math.max(width - c - 1, 0) <= x1 && x2 <= width - 1) {
+    for (let iy = iyLo; iy <= iyHi; iy++) counts[edge + iy] += delta
+  }
+  if (Math.max(height - c - 1, 0) <= y1 && y2 <= height - 1) {
+    for (let ix = ixLo; ix <= ixHi; ix++) counts[edge + ny + ix] += delta
+  }
+}
+
+/** Candidates with a non-zero count, in index order, shuffled by `prng`. */
+export function liveOrder(counts: ArrayLike<number>, prng: Prng): Int32Array {
+  let live = 0
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) live++
+  const order = new Int32Array(live)
+  for (let k = 0, t = 0; k < counts.length; k++) if (counts[k] > 0) order[t++] = k
+  return prng.shuffle(order)
+}
+
+function originRange(lo: number, hi: number, d: number, c: number, n: number): [number, number] {
+  let first = Math.max(0, Math.ceil((hi - c + 1) / d))
+  while (first > 0 && (first - 1) * d + c - 1 >= hi) first--
+  while (first < n && first * d + c - 1 < hi) first++
+  let last = Math.min(n - 1, Math.floor(lo / d))
+  while (last >= 0 && last * d > lo) last--
+  while (last + 1 < n && (last + 1) * d <= lo) last++
+  return [first, last]
+}

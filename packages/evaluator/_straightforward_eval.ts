@@ -3,7 +3,8 @@
  * T x D x G pass per image, category and area range), for the benchmark's ratio and as an independent check of the
  * columnar code in tests. Not exported from mod.ts.
  */
-import { bboxIou } from "./_bbox_iou.ts"
+import { cocoIouMatrix } from "@sniper/boxes"
+import type { Accumulated } from "./accumulate.ts"
 import { cocoBboxParams } from "./params.ts"
 import { summarize } from "./summarize.ts"
 
@@ -30,7 +31,7 @@ export function straightforwardEval(
   categoryIds: ReadonlyArray<number>,
   annotations: ReadonlyArray<JsonBox>,
   results: ReadonlyArray<JsonBox>,
-): Float64Array {
+): Accumulated & { stats: Float64Array } {
   const p = cocoBboxParams
   const imgs = [...new Set(imageIds)].sort((a, b) => a - b)
   const cats = [...new Set(categoryIds)].sort((a, b) => a - b)
@@ -38,7 +39,9 @@ export function straightforwardEval(
   const dts = new Map<string, Array<JsonBox & { area: number }>>()
   for (const g of annotations) {
     const key = `${g.image_id},${g.category_id}`
-    gts.set(key, [...(gts.get(key) ?? []), g])
+    const list = gts.get(key) ?? []
+    list.push(g)
+    gts.set(key, list)
   }
   for (const d of results) {
     const key = `${d.image_id},${d.category_id}`
@@ -47,6 +50,25 @@ export function straightforwardEval(
     dts.set(key, list)
   }
   const maxDet = p.maxDets[p.maxDets.length - 1]
+  // IoU once per image and category, detections sorted by score (stable) and cut to maxDet, as pycocotools does
+  const ious = new Map<string, number[][]>()
+  for (const img of imgs) {
+    for (const cat of cats) {
+      const key = `${img},${cat}`
+      const gt = gts.get(key) ?? []
+      const dt = [...(dts.get(key) ?? [])].sort((x, y) => y.score! - x.score!).slice(0, maxDet)
+      dts.set(key, dt)
+      const matrix = cocoIouMatrix(
+        Float64Array.from(dt.flatMap((d) => d.bbox)),
+        Float64Array.from(gt.flatMap((g) => g.bbox)),
+        gt.map((g) => g.iscrowd === 1),
+      )
+      ious.set(
+        key,
+        dt.map((_, i) => Array.from(matrix.subarray(i * gt.length, (i + 1) * gt.length))),
+      )
+    }
+  }
   const evalImgs = new Map<string, EvalImg>()
   for (const cat of cats) {
     for (let a = 0; a < p.areaRanges.length; a++) {
@@ -55,24 +77,30 @@ export function straightforwardEval(
         const gt0 = gts.get(`${img},${cat}`) ?? []
         const dt0 = dts.get(`${img},${cat}`) ?? []
         if (gt0.length === 0 && dt0.length === 0) continue
-        const withIgnore = gt0.map((g) => ({ g, ignore: g.iscrowd === 1 || g.area! < lo || g.area! > hi }))
+        const withIgnore = gt0.map((g, column) => ({
+          g,
+          column,
+          ignore: g.iscrowd === 1 || g.area! < lo || g.area! > hi,
+        }))
         const gt = [...withIgnore.filter((x) => !x.ignore), ...withIgnore.filter((x) => x.ignore)]
-        const dt = [...dt0].sort((x, y) => y.score! - x.score!).slice(0, maxDet)
+        const dt = dt0
+        const iou = ious.get(`${img},${cat}`)!
         const dtMatched: boolean[][] = []
         const dtIgnore: boolean[][] = []
         for (const thr of p.iouThresholds) {
           const gtTaken = gt.map(() => false)
           const matched: boolean[] = []
           const ignored: boolean[] = []
-          for (const d of dt) {
+          for (let di = 0; di < dt.length; di++) {
+            const d = dt[di]
             let best = Math.min(thr, 1 - 1e-10)
             let m = -1
             for (let j = 0; j < gt.length; j++) {
               if (gtTaken[j] && gt[j].g.iscrowd !== 1) continue
               if (m > -1 && !gt[m].ignore && gt[j].ignore) break
-              const iou = bboxIou(d.bbox, 0, gt[j].g.bbox, 0, gt[j].g.iscrowd === 1)
-              if (iou < best) continue
-              best = iou
+              const v = iou[di][gt[j].column]
+              if (v < best) continue
+              best = v
               m = j
             }
             if (m === -1) {
@@ -103,6 +131,7 @@ export function straightforwardEval(
   const M = p.maxDets.length
   const precision = new Float64Array(T * R * K * A * M).fill(-1)
   const recall = new Float64Array(T * K * A * M).fill(-1)
+  const scores = new Float64Array(T * R * K * A * M).fill(-1)
   cats.forEach((cat, k) => {
     for (let a = 0; a < A; a++) {
       p.maxDets.forEach((cap, m) => {
@@ -133,10 +162,12 @@ export function straightforwardEval(
           p.recallThresholds.forEach((thr, r) => {
             const i = rc.findIndex((v) => v >= thr)
             precision[(((t * R + r) * K + k) * A + a) * M + m] = i === -1 ? 0 : pr[i]
+            scores[(((t * R + r) * K + k) * A + a) * M + m] = i === -1 ? 0 : entries[i].score
           })
         }
       })
     }
   })
-  return summarize({ shape: { T, R, K, A, M }, precision, recall, scores: new Float64Array(0) }, p)
+  const accumulated = { shape: { T, R, K, A, M }, precision, recall, scores }
+  return { ...accumulated, stats: summarize(accumulated, p) }
 }

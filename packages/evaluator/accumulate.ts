@@ -1,5 +1,5 @@
 /** pycocotools' `accumulate()`: interpolated precision and recall per IoU threshold, category, area range and cap. */
-import { FALSE_POSITIVE, type Matches, TRUE_POSITIVE } from "./match_detections.ts"
+import { FALSE_POSITIVE, IGNORED, type Matches, TRUE_POSITIVE } from "./match_detections.ts"
 import type { CocoParams } from "./params.ts"
 
 /**
@@ -29,7 +29,12 @@ function slotsByCategory(matches: Matches, K: number): { start: Int32Array; slot
   return { start, slots }
 }
 
-/** Accumulates matches over images into precision/recall arrays. */
+/**
+ * Accumulates matches over images into precision/recall arrays. Same numbers as pycocotools without its per-entry
+ * arrays: recall only moves at true positives, so the first entry reaching recall threshold r is the c_r-th true
+ * positive (c_r the least count with c / npig >= r, tested in floating point as numpy does), and the precision
+ * envelope to the right of an entry is the running maximum over the true positives from there on.
+ */
 export function accumulate(matches: Matches, params: CocoParams, categoryCount: number): Accumulated {
   const T = params.iouThresholds.length
   const R = params.recallThresholds.length
@@ -44,48 +49,70 @@ export function accumulate(matches: Matches, params: CocoParams, categoryCount: 
 
   let longest = 0
   for (let k = 0; k < K; k++) longest = Math.max(longest, start[k + 1] - start[k])
-  const rc = new Float64Array(T * longest)
-  const pr = new Float64Array(T * longest)
-  const sc = new Float64Array(longest)
-  const tp = new Float64Array(T)
-  const fp = new Float64Array(T)
-  const { outcome, rank } = matches
+  const tpPrecision = new Float64Array(T * longest) // precision at the c-th true positive, per threshold
+  const tpScore = new Float64Array(T * longest)
+  const tp = new Int32Array(T)
+  const fp = new Int32Array(T)
+  const least = new Int32Array(R) // c_r
+  const { outcome, uniform, rank, score } = matches
 
   for (let k = 0; k < K; k++) {
     for (let a = 0; a < A; a++) {
       const npig = matches.positives[k * A + a]
       if (npig === 0) continue
+      for (let r = 0; r < R; r++) {
+        let c = Math.min(npig + 1, Math.max(0, Math.ceil(recThrs[r] * npig)))
+        while (c > 0 && (c - 1) / npig >= recThrs[r]) c--
+        while (c <= npig && c / npig < recThrs[r]) c++
+        least[r] = c
+      }
       for (let m = 0; m < M; m++) {
         const cap = params.maxDets[m]
         tp.fill(0)
         fp.fill(0)
+        let fpAll = 0 // false positives at every threshold, added to fp[t] at the end
         let nd = 0
+        let firstScore = 0
         for (let i = start[k]; i < start[k + 1]; i++) {
           const s = slots[i]
           if (rank[s] >= cap) continue
+          if (nd++ === 0) firstScore = score[s]
+          const same = uniform[s * A + a]
+          if (same === FALSE_POSITIVE) {
+            fpAll++
+            continue
+          }
+          if (same === IGNORED) continue
           const base = (s * A + a) * T
           for (let t = 0; t < T; t++) {
             const code = outcome[base + t]
-            if (code === TRUE_POSITIVE) tp[t]++
-            else if (code === FALSE_POSITIVE) fp[t]++
-            rc[t * longest + nd] = tp[t] / npig
-            pr[t * longest + nd] = tp[t] / (fp[t] + tp[t] + EPS)
+            if (code === TRUE_POSITIVE) {
+              const c = ++tp[t]
+              tpPrecision[t * longest + c - 1] = c / (fp[t] + fpAll + c + EPS)
+              tpScore[t * longest + c - 1] = score[s]
+            } else if (code === FALSE_POSITIVE) fp[t]++
           }
-          sc[nd] = matches.score[s]
-          nd++
         }
         for (let t = 0; t < T; t++) {
           const off = t * longest
-          recall[((t * K + k) * A + a) * M + m] = nd > 0 ? rc[off + nd - 1] : 0
-          // precision envelope: non-increasing from the right
-          for (let i = nd - 1; i > 0; i--) if (pr[off + i] > pr[off + i - 1]) pr[off + i - 1] = pr[off + i]
-          // searchsorted(rc, recThrs, side="left"); thresholds past the last recall keep 0
-          let i = 0
+          const found = tp[t]
+          recall[((t * K + k) * A + a) * M + m] = nd > 0 ? found / npig : 0
+          for (let c = found - 1; c > 0; c--) {
+            if (tpPrecision[off + c] > tpPrecision[off + c - 1]) tpPrecision[off + c - 1] = tpPrecision[off + c]
+          }
           for (let r = 0; r < R; r++) {
-            while (i < nd && rc[off + i] < recThrs[r]) i++
+            const c = least[r]
             const at = (((t * R + r) * K + k) * A + a) * M + m
-            precision[at] = i < nd ? pr[off + i] : 0
-            scores[at] = i < nd ? sc[i] : 0
+            if (nd === 0 || c > found) {
+              precision[at] = 0
+              scores[at] = 0
+            } else if (c === 0) {
+              precision[at] = found > 0 ? tpPrecision[off] : 0
+              scores[at] = firstScore
+            } else {
+              precision[at] = tpPrecision[off + c - 1]
+              scores[at] = tpScore[off + c - 1]
+            }
           }
         }
       }

@@ -162,7 +162,12 @@ describe("evaluateBoxes() invariants", () => {
     ([c]) => {
       const ids = (xs: ReadonlyArray<{ id: number }>) => xs.map((x) => x.id)
       const expected = straightforwardEval(ids(c.gt.images), ids(c.gt.categories), c.gt.annotations, c.dt)
-      assertStats(evaluate(c.gt, c.dt).stats, expected, 1e-12)
+      const actual = evaluate(c.gt, c.dt)
+      assertStats(actual.stats, expected.stats, 1e-12)
+      // the arrays exactly: same arithmetic, so the same bits
+      assert.deepStrictEqual(actual.precision, expected.precision)
+      assert.deepStrictEqual(actual.recall, expected.recall)
+      assert.deepStrictEqual(actual.scores, expected.scores)
     },
     fast,
   )

@@ -1,5 +1,5 @@
 /** pycocotools' `evaluate()`: greedy matching of detections to ground truth per image, category and area range. */
-import { bboxIouInto } from "./_bbox_iou.ts"
+import { cocoIouMatrix } from "@sniper/boxes"
 import type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
 import type { CocoParams } from "./params.ts"
 
@@ -7,6 +7,8 @@ import type { CocoParams } from "./params.ts"
 export const IGNORED = 0
 export const TRUE_POSITIVE = 1
 export const FALSE_POSITIVE = 2
+/** `uniform` value when a detection's outcome differs between IoU thresholds. */
+export const MIXED = 3
 
 /**
  * The kept detections (the best `max(maxDets)` per image and category) in pycocotools' concatenation order:
@@ -23,6 +25,8 @@ export interface Matches {
   readonly score: Float64Array
   /** outcome code per slot, area range and IoU threshold at [(slot * A + a) * T + t] */
   readonly outcome: Uint8Array
+  /** per slot and area range at [slot * A + a]: the code shared by all T thresholds, or MIXED */
+  readonly uniform: Uint8Array
   /** non-ignored ground truth per category and area range, at [k * A + a] */
   readonly positives: Int32Array
 }
@@ -101,13 +105,29 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
   const rank = new Int32Array(kept)
   const score = new Float64Array(kept)
   const outcome = new Uint8Array(kept * A * T)
+  const uniform = new Uint8Array(kept * A)
   const positives = new Int32Array(K * A)
 
-  const iou = new Float64Array(maxDt * maxGt)
+  // boxes and crowd flags laid out in group order, so a group's boxes are one subarray for cocoIouMatrix
+  // (pycocotools' bbIou arithmetic on xywh, crowd as intersection over the detection's area)
+  const gtBoxes = new Float64Array(ann.count * 4)
+  const gtCrowd = new Uint8Array(ann.count)
+  for (let i = 0; i < ann.count; i++) {
+    const row = gtGroups.rows[i]
+    gtBoxes.set(ann.bbox.subarray(row * 4, row * 4 + 4), i * 4)
+    gtCrowd[i] = ann.iscrowd[row]
+  }
+  const dtBoxes = new Float64Array(dt.count * 4)
+  for (let i = 0; i < dt.count; i++) {
+    const row = dtGroups.rows[i]
+    dtBoxes.set(dt.bbox.subarray(row * 4, row * 4 + 4), i * 4)
+  }
+  let iou: Float64Array<ArrayBufferLike> = new Float64Array(0)
   const order = new Int32Array(maxGt) // ground truth in pycocotools' order: not ignored first, stable
-  const taken = new Uint8Array(maxGt)
+  const taken = new Uint8Array(maxGt * T) // per threshold: ground truth already matched
   const thresholds = params.iouThresholds.map((t) => Math.min(t, 1 - 1e-10))
   const dtArea = new Float64Array(maxDt)
+  const dtBest = new Float64Array(maxDt) // best IoU of a detection over the group's ground truth
 
   let slot = 0
   for (let g = 0; g < groupCount; g++) {
@@ -128,7 +148,16 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
       dtArea[d] = dt.bbox[row * 4 + 2] * dt.bbox[row * 4 + 3]
     }
     if (G > 0 && D > 0) {
-      bboxIouInto(dt.bbox, ann.bbox, { dtRows, dtCount: D, gtRows, gtCount: G, iscrowd: ann.iscrowd, out: iou })
+      iou = cocoIouMatrix(
+        dtBoxes.subarray(dtFrom * 4, (dtFrom + D) * 4),
+        gtBoxes.subarray(gtFrom * 4, (gtFrom + G) * 4),
+        gtCrowd.subarray(gtFrom, gtFrom + G),
+      )
+    }
+    for (let d = 0; d < D; d++) {
+      let best = 0
+      for (let j = 0; j < G; j++) best = Math.max(best, iou[d * G + j])
+      dtBest[d] = best
     }
     for (let a = 0; a < A; a++) {
       const [lo, hi] = params.areaRanges[a]
@@ -143,33 +172,47 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
         if (!(ann.iscrowd[row] === 0 && ann.area[row] >= lo && ann.area[row] <= hi)) order[n++] = j
       }
       positives[k * A + a] += regular
-      for (let t = 0; t < T; t++) {
-        taken.fill(0, 0, G)
-        for (let d = 0; d < D; d++) {
-          let best = thresholds[t]
-          let m = -1
-          const base = d * G
-          for (let p = 0; p < G; p++) {
-            const j = order[p]
-            if (taken[p] !== 0 && ann.iscrowd[gtRows[j]] === 0) continue
-            // matched to a regular ground truth: the ignored ones (after it) cannot replace it
-            if (m > -1 && m < regular && p >= regular) break
-            const v = iou[base + j]
-            if (v < best) continue
-            best = v
-            m = p
-          }
-          let code: number
-          if (m === -1) code = dtArea[d] < lo || dtArea[d] > hi ? IGNORED : FALSE_POSITIVE
-          else {
-            taken[m] = 1
-            code = m < regular ? TRUE_POSITIVE : IGNORED
-          }
-          outcome[((slot + d) * A + a) * T + t] = code
+      taken.fill(0, 0, G * T)
+      for (let d = 0; d < D; d++) {
+        const at = (slot + d) * A + a
+        const unmatched = dtArea[d] < lo || dtArea[d] > hi ? IGNORED : FALSE_POSITIVE
+        if (dtBest[d] < thresholds[0]) {
+          // overlaps nothing enough at any threshold: the common case, decided without the scan
+          outcome.fill(unmatched, at * T, at * T + T)
+          uniform[at] = unmatched
+          continue
         }
+        let first = -1
+        for (let t = 0; t < T; t++) {
+          let code = unmatched
+          if (dtBest[d] >= thresholds[t]) {
+            let best = thresholds[t]
+            let m = -1
+            const base = d * G
+            const takenRow = t * G
+            for (let p = 0; p < G; p++) {
+              const j = order[p]
+              if (taken[takenRow + p] !== 0 && ann.iscrowd[gtRows[j]] === 0) continue
+              // matched to a regular ground truth: the ignored ones (after it) cannot replace it
+              if (m > -1 && m < regular && p >= regular) break
+              const v = iou[base + j]
+              if (v < best) continue
+              best = v
+              m = p
+            }
+            if (m !== -1) {
+              taken[takenRow + m] = 1
+              code = m < regular ? TRUE_POSITIVE : IGNORED
+            }
+          }
+          outcome[at * T + t] = code
+          if (t === 0) first = code
+          else if (code !== first) first = MIXED
+        }
+        uniform[at] = first
       }
     }
     slot += D
   }
-  return { count: kept, detection, category, rank, score, outcome, positives }
+  return { count: kept, detection, category, rank, score, outcome, uniform, positives }
 }

@@ -1,7 +1,56 @@
-import { Effect } from "effect"
-import { Command } from "effect/cli"
+import { cocoBboxParams, evaluateFiles, formatStats, PlotError, prCurveSpec, renderSvg } from "@sniper/evaluator"
+import { Console, Effect, FileSystem, Option } from "effect"
+import { Command, Flag } from "effect/cli"
 
-// Placeholder until its package lands; replaced by the owner of that package.
-export const evalCommand = Command.make("eval", {}, () => Effect.fail(new Error("sniper eval is not built yet"))).pipe(
-  Command.withDescription("(not built yet)"),
+/** `sniper eval --annotations GT.json --detections DET.json`: pycocotools' 12 bbox numbers, or JSON with per-category AP. */
+export const evalCommand = Command.make(
+  "eval",
+  {
+    annotations: Flag.String("annotations").pipe(Flag.withDescription("COCO instances JSON file (ground truth)")),
+    detections: Flag.String("detections").pipe(
+      Flag.withDescription("COCO results JSON file: an array of {image_id, category_id, bbox, score}"),
+    ),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("print one JSON object"), Flag.withDefault(false)),
+    prCurve: Flag.String("pr-curve").pipe(
+      Flag.withDescription("also draw the precision-recall curves into this .svg file"),
+      Flag.optional,
+    ),
+  },
+  ({ annotations, detections, json, prCurve }) =>
+    Effect.gen(function* () {
+      if (Option.isSome(prCurve) && !prCurve.value.toLowerCase().endsWith(".svg")) {
+        return yield* new PlotError({ problem: `the file must end in .svg, current value is "${prCurve.value}"` })
+      }
+      const { result, seconds, zeroAreaDropped } = yield* evaluateFiles(annotations, detections)
+      if (zeroAreaDropped > 0) {
+        yield* Console.error(
+          `warning: ${zeroAreaDropped} ground-truth boxes of zero width or height were dropped while loading; ` +
+            "pycocotools would count them as objects no detection can find",
+        )
+      }
+      if (Option.isSome(prCurve)) {
+        const svg = yield* renderSvg(prCurveSpec(result, cocoBboxParams))
+        const fs = yield* FileSystem.FileSystem
+        yield* fs.writeFileString(prCurve.value, svg)
+      }
+      if (!json) return yield* Console.log(formatStats(result.stats, result.params))
+      const perCategory = Object.fromEntries(result.perCategory.map(({ name, ...rest }) => [name, rest] as const))
+      const round = (x: number) => Math.round(x * 1000) / 1000
+      yield* Console.log(
+        JSON.stringify({
+          stats: Array.from(result.stats),
+          perCategory,
+          seconds: round(seconds.total),
+          secondsBy: {
+            load: round(seconds.load),
+            evaluate: round(seconds.evaluate),
+            accumulate: round(seconds.accumulate),
+          },
+        }),
+      )
+    }),
+).pipe(
+  Command.withDescription(
+    "COCO bbox evaluation with pycocotools' numbers: AP/AR at IoU .50:.95, areas and detection caps",
+  ),
 )

@@ -1,0 +1,144 @@
+/**
+ * Benchmark on a generated val2017-sized case (5,000 images, 80 categories, ~36k ground-truth boxes, 100 detections
+ * an image): our evaluator (load, evaluate, accumulate, peak RSS) against the straightforward implementation of the
+ * same rules in the same run. Prints one JSON object a line.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Effect, Random } from "effect"
+import { columnsFromJson } from "./_from_json.ts"
+import { type JsonBox, straightforwardEval } from "./_straightforward_eval.ts"
+import { evaluateBoxes } from "./mod.ts"
+
+const IMAGES = Number(process.env.SNIPER_BENCH_IMAGES ?? 5000)
+const CATEGORIES = 80
+const PER_IMAGE = 100
+
+/** COCO-like ids with gaps (1..90 minus 10) and boxes of all sizes; detections near the truth plus clutter. */
+const generate = Effect.gen(function* () {
+  const rng = yield* Random.Random
+  const u = () => rng.nextDoubleUnsafe()
+  const r2 = (x: number) => Math.round(x * 100) / 100
+  const categoryIds = Array.from({ length: CATEGORIES }, (_, i) => i + 1 + Math.floor(i / 8))
+  const images = Array.from({ length: IMAGES }, (_, i) => {
+    const id = 100_000 + i * 7
+    return { id, width: 640, height: 480, file_name: `${String(id).padStart(12, "0")}.jpg` }
+  })
+  const annotations: JsonBox[] = []
+  const results: JsonBox[] = []
+  for (const image of images) {
+    const boxes: Array<{ bbox: number[]; category_id: number }> = []
+    const count = Math.floor(u() * 15)
+    for (let j = 0; j < count; j++) {
+      const w = Math.exp(Math.log(4) + u() * Math.log(100)),
+        h = w * (0.5 + u())
+      const bbox = [r2(u() * (640 - Math.min(w, 600))), r2(u() * (480 - Math.min(h, 460))), r2(w), r2(h)]
+      const category_id = categoryIds[Math.floor(u() * CATEGORIES)]
+      const iscrowd = u() < 0.01 ? 1 : 0
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: image.id,
+        category_id,
+        bbox,
+        area: r2(w * h * 0.8),
+        iscrowd,
+      })
+      boxes.push({ bbox, category_id })
+    }
+    let n = 0
+    for (const b of boxes) {
+      for (let c = 0; c < 2 && n < PER_IMAGE; c++, n++) {
+        const [x, y, w, h] = b.bbox
+        const j = () => 1 + (u() - 0.5) * 0.3
+        const bbox = [r2(x + (u() - 0.5) * w * 0.2), r2(y + (u() - 0.5) * h * 0.2), r2(w * j()), r2(h * j())]
+        results.push({ image_id: image.id, category_id: b.category_id, bbox, score: Math.round(u() * 1e5) / 1e5 })
+      }
+    }
+    for (; n < PER_IMAGE; n++) {
+      const w = 5 + u() * 200,
+        h = 5 + u() * 200
+      const category_id =
+        boxes.length > 0 && u() < 0.7
+          ? boxes[Math.floor(u() * boxes.length)].category_id
+          : categoryIds[Math.floor(u() * CATEGORIES)]
+      results.push({
+        image_id: image.id,
+        category_id,
+        bbox: [r2(u() * 600), r2(u() * 440), r2(w), r2(h)],
+        score: Math.round(u() * 6e4) / 1e5,
+      })
+    }
+  }
+  return {
+    gt: {
+      images,
+      categories: categoryIds.map((id) => ({ id, name: `class${id}`, supercategory: "thing" })),
+      annotations,
+    },
+    results,
+  }
+}).pipe(Random.withSeed(2017))
+
+const folder = mkdtempSync(join(tmpdir(), "sniper-eval-bench-"))
+const gtPath = join(folder, "instances.json")
+const dtPath = join(folder, "detections.json")
+{
+  const { gt, results } = Effect.runSync(generate)
+  writeFileSync(gtPath, JSON.stringify(gt))
+  writeFileSync(dtPath, JSON.stringify(results))
+}
+const seconds = (t0: number) => (performance.now() - t0) / 1000
+const round = (x: number, digits = 3) => Number(x.toFixed(digits))
+
+// ours: load (parse and columns), evaluate, accumulate
+const t0 = performance.now()
+const gtJson = JSON.parse(readFileSync(gtPath, "utf8"))
+const dtJson = JSON.parse(readFileSync(dtPath, "utf8"))
+const { gt, dt } = columnsFromJson(gtJson, dtJson)
+const loadSeconds = seconds(t0)
+const t1 = performance.now()
+const result = evaluateBoxes(gt, dt)
+const evalSeconds = seconds(t1)
+const total = seconds(t0)
+const peakRssMb = process.resourceUsage().maxRSS / 1024
+const size = {
+  images: gt.images.count,
+  categories: gt.categories.count,
+  gt: gt.annotations.count,
+  detections: dt.count,
+}
+console.log(
+  JSON.stringify({
+    bench: "coco-eval",
+    ...size,
+    loadS: round(loadSeconds),
+    evaluateS: round(result.seconds.evaluate),
+    accumulateS: round(result.seconds.accumulate),
+    evaluateAllS: round(evalSeconds),
+    totalS: round(total),
+    peakRssMb: Math.round(peakRssMb),
+    ap: round(result.stats[0], 4),
+  }),
+)
+
+// baseline: parse into objects, then the plain implementation
+if (process.env.SNIPER_BENCH_BASELINE === "0") process.exit(0)
+const t2 = performance.now()
+const baseGt = JSON.parse(readFileSync(gtPath, "utf8"))
+const baseDt = JSON.parse(readFileSync(dtPath, "utf8"))
+const ids = (xs: ReadonlyArray<{ id: number }>) => xs.map((x) => x.id)
+const baseStats = straightforwardEval(ids(baseGt.images), ids(baseGt.categories), baseGt.annotations, baseDt).stats
+const baseline = seconds(t2)
+const agree = Math.max(...Array.from(baseStats, (v, i) => Math.abs(v - result.stats[i])))
+console.log(
+  JSON.stringify({
+    bench: "coco-eval-vs-straightforward",
+    ...size,
+    s: round(total),
+    baselineS: round(baseline),
+    ratio: round(baseline / total, 1),
+    maxStatDifference: agree,
+  }),
+)
+if (!process.env.SNIPER_BENCH_KEEP) rmSync(folder, { recursive: true, force: true })

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Schema } from "effect"
-import { intBox, iouThreshold, plusOne, real } from "./_arbitrary.ts"
+import { intBox, iouThreshold, plusOne, real, realScoredBoxes } from "./_arbitrary.ts"
 import { baselineSoftNms, toDets } from "./_baseline.ts"
 import { nms, sniperSoftNms, softNms } from "./mod.ts"
 
@@ -52,6 +52,17 @@ describe("softNms()", () => {
     const r = softNms(pair, [0.9, 0.8], sniperSoftNms)
     assert.closeTo(r.scores[1], 0.8 * Math.exp(-((4 / 14) ** 2) / 0.55), 1e-7)
   })
+  it("decays edge-touching boxes only with +1 widths", () => {
+    // [0,0,10,10] and [10,0,20,10]: no overlap; with +1 a shared column of 1 x 11 px, IoU 11 / 231
+    const boxes = f64([0, 0, 10, 10, 10, 0, 20, 10, 0, 10, 10, 20])
+    const plain = softNms(boxes, [0.9, 0.8, 0.7], { method: "gaussian", sigma: 0.5 })
+    assert.deepStrictEqual(Array.from(plain.scores), [0.9, 0.8, 0.7].map(Math.fround))
+    const inclusive = softNms(boxes, [0.9, 0.8, 0.7], { method: "gaussian", sigma: 0.5, plusOne: true })
+    const decayed = Math.fround(0.8 * Math.exp(-((11 / 231) ** 2) / 0.5))
+    assert.deepStrictEqual(Array.from(inclusive.keep), [0, 1, 2])
+    assert.strictEqual(inclusive.scores[1], decayed)
+    assert.isBelow(inclusive.scores[2], Math.fround(0.7))
+  })
   it("refuses bad options", () => {
     assert.throws(() => softNms(pair, [1, 1], { method: "hard" as "linear" }), RangeError, 'method must be "linear"')
     assert.throws(() => softNms(pair, [1, 1], { method: "gaussian", sigma: -1 }), RangeError, "sigma must be")
@@ -87,6 +98,17 @@ describe("softNms()", () => {
       const options = { method, sigma, iouThreshold: t, scoreThreshold: 0.01 }
       const expected = baselineSoftNms(toDets(s.boxes, s.scores), options, p ? 1 : 0)
       const got = softNms(s.boxes, s.scores, { ...options, plusOne: p })
+      assert.deepStrictEqual(Array.from(got.keep), expected.keep)
+      assert.deepStrictEqual(Array.from(got.scores), expected.scores.map(Math.fround))
+    },
+  )
+  it.prop(
+    "equals the baseline on real-valued boxes of very different sizes",
+    [realScoredBoxes, real(0.01, 1), Arbitrary.schema(Schema.Literals(["linear", "gaussian"]))],
+    ([s, sigma, method]) => {
+      const options = { method, sigma, iouThreshold: 0.1, scoreThreshold: 0.05 }
+      const expected = baselineSoftNms(toDets(s.boxes, s.scores), options)
+      const got = softNms(s.boxes, s.scores, options)
       assert.deepStrictEqual(Array.from(got.keep), expected.keep)
       assert.deepStrictEqual(Array.from(got.scores), expected.scores.map(Math.fround))
     },

@@ -1,4 +1,5 @@
 import { boxCount, checkPerBox } from "./_check.ts"
+import { float32Keys, radixArgsort } from "./_order.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
 
 /**
@@ -21,6 +22,9 @@ export const sniperSoftNms: SoftNmsOptions = { method: "gaussian", sigma: 0.55, 
 /**
  * Soft-NMS (Bodla et al. 2017) over xyxy boxes: repeatedly selects the highest current score (ties: lower index)
  * and decays the others. Returns selected indices in selection order with their decayed scores (non-increasing).
+ * Versus the reference `cpu_soft_nms`: float64 arithmetic (scores returned as float32), ties by original index
+ * (the reference's depend on its swaps), and boxes starting below `scoreThreshold` are dropped even when they
+ * overlap nothing (the reference only drops decayed ones; SNIPER pre-filters scores at 1e-3 so this agrees).
  */
 export function softNms(
   boxes: BoxArray,
@@ -53,8 +57,33 @@ export function softNms(
   }
   const off = options.plusOne ? 1 : 0
   const invSigma = sigma > 0 ? 1 / sigma : Number.POSITIVE_INFINITY
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(scores[i])) {
+      throw new RangeError(`Cannot run Soft-NMS: scores must not be NaN, current value is NaN at index ${i}`)
+    }
+  }
+  for (let k = 0; k < 4 * n; k++) {
+    if (Number.isNaN(boxes[k])) {
+      throw new RangeError(`Cannot run Soft-NMS: boxes must not contain NaN, current value is NaN at box ${k >> 2}`)
+    }
+  }
 
-  // Live candidates, compacted: removal swaps the last one in.
+  // Spatial index: boxes grouped by level L (max side <= 2^L), x1-ordered within a level, so the boxes that can
+  // intersect a selected one are a few x1 windows. Positions p index the re-laid arrays.
+  const level = new Int32Array(n)
+  let levels = 1
+  for (let i = 0; i < n; i++) {
+    const side = Math.max(boxes[4 * i + 2] - boxes[4 * i] + off, boxes[4 * i + 3] - boxes[4 * i + 1] + off)
+    const l = side > 1 ? Math.min(1100, Math.ceil(Math.log2(side))) : 0
+    level[i] = l
+    if (l + 1 > levels) levels = l + 1
+  }
+  const levelStart = new Int32Array(levels + 1)
+  for (let i = 0; i < n; i++) levelStart[level[i] + 1]++
+  for (let l = 0; l < levels; l++) levelStart[l + 1] += levelStart[l]
+  const fill = levelStart.slice(0, levels)
+  const byX = radixArgsort(float32Keys(boxes, n, 4, 0))
+  const kx = new Float32Array(n)
   const x1 = new Float64Array(n)
   const y1 = new Float64Array(n)
   const x2 = new Float64Array(n)
@@ -62,75 +91,120 @@ export function softNms(
   const area = new Float64Array(n)
   const score = new Float64Array(n)
   const index = new Int32Array(n)
-  let m = 0
-  for (let i = 0; i < n; i++) {
-    const s = scores[i]
-    if (Number.isNaN(s)) {
-      throw new RangeError(`Cannot run Soft-NMS: scores must not be NaN, current value is NaN at index ${i}`)
-    }
-    if (s < threshold) continue
-    x1[m] = boxes[4 * i]
-    y1[m] = boxes[4 * i + 1]
-    x2[m] = boxes[4 * i + 2]
-    y2[m] = boxes[4 * i + 3]
-    const w = x2[m] - x1[m] + off
-    const h = y2[m] - y1[m] + off
-    area[m] = w > 0 && h > 0 ? w * h : 0
-    score[m] = s
-    index[m] = i
-    m++
+  for (let s = 0; s < n; s++) {
+    const i = byX[s]
+    const p = fill[level[i]]++
+    kx[p] = boxes[4 * i]
+    x1[p] = boxes[4 * i]
+    y1[p] = boxes[4 * i + 1]
+    x2[p] = boxes[4 * i + 2]
+    y2[p] = boxes[4 * i + 3]
+    const w = x2[p] - x1[p] + off
+    const h = y2[p] - y1[p] + off
+    area[p] = w > 0 && h > 0 ? w * h : 0
+    score[p] = scores[i]
+    index[p] = i
   }
 
-  const cap = Math.min(m, maxOutput)
+  // Lazy max-heap of (score when pushed, position), ordered by score desc then index asc. Decays only lower
+  // `score`; a popped entry whose score went stale is pushed back with the current one, so each decay costs O(1).
+  const heapKey = new Float64Array(n)
+  const heapPos = new Int32Array(n)
+  const dead = new Uint8Array(n)
+  let size = 0
+  const before = (ka: number, pa: number, kb: number, pb: number) => ka > kb || (ka === kb && index[pa] < index[pb])
+  const siftDown = (slot: number) => {
+    const key = heapKey[slot]
+    const p = heapPos[slot]
+    for (;;) {
+      let child = 2 * slot + 1
+      if (child >= size) break
+      if (child + 1 < size && before(heapKey[child + 1], heapPos[child + 1], heapKey[child], heapPos[child])) child++
+      if (!before(heapKey[child], heapPos[child], key, p)) break
+      heapKey[slot] = heapKey[child]
+      heapPos[slot] = heapPos[child]
+      slot = child
+    }
+    heapKey[slot] = key
+    heapPos[slot] = p
+  }
+  let live = 0
+  for (let p = 0; p < n; p++) {
+    if (score[p] >= threshold) {
+      heapKey[size] = score[p]
+      heapPos[size++] = p
+    } else {
+      dead[p] = 1
+    }
+  }
+  live = size
+  for (let slot = (size >> 1) - 1; slot >= 0; slot--) siftDown(slot)
+
+  const cap = Math.min(live, maxOutput)
   const keep = new Int32Array(cap)
   const kept = new Float32Array(cap)
   let k = 0
-  while (m > 0 && k < cap) {
-    let best = 0
-    for (let q = 1; q < m; q++) {
-      if (score[q] > score[best] || (score[q] === score[best] && index[q] < index[best])) best = q
+  while (live > 0 && k < cap) {
+    const best = heapPos[0]
+    if (dead[best] === 1 || heapKey[0] !== score[best]) {
+      // Stale: drop a dead entry, or re-key a decayed one, and look again.
+      if (dead[best] === 1) {
+        size--
+        heapKey[0] = heapKey[size]
+        heapPos[0] = heapPos[size]
+      } else {
+        heapKey[0] = score[best]
+      }
+      siftDown(0)
+      continue
     }
+    size--
+    heapKey[0] = heapKey[size]
+    heapPos[0] = heapPos[size]
+    siftDown(0)
+    dead[best] = 1
+    live--
     keep[k] = index[best]
     kept[k++] = score[best]
+    const ba = area[best]
+    if (ba === 0) continue
     const bx1 = x1[best]
     const by1 = y1[best]
     const bx2 = x2[best]
     const by2 = y2[best]
-    const ba = area[best]
-    m--
-    moveTo(m, best)
-    if (ba === 0) continue
-    for (let q = 0; q < m; q++) {
-      const iw = Math.min(bx2, x2[q]) - Math.max(bx1, x1[q]) + off
-      if (iw <= 0) continue
-      const ih = Math.min(by2, y2[q]) - Math.max(by1, y1[q]) + off
-      if (ih <= 0) continue
-      const inter = iw * ih
-      const iou = inter / (ba + area[q] - inter)
-      let weight: number
-      if (gaussian) weight = Math.exp(-iou * iou * invSigma)
-      else if (iou > nt) weight = 1 - iou
-      else continue
-      const s = score[q] * weight
-      if (s < threshold) {
-        m--
-        moveTo(m, q)
-        q--
-      } else {
+    const highX = Math.fround(bx2 + off + 1e-7 * (Math.abs(bx2) + 1))
+    for (let l = 0; l < levels; l++) {
+      const reach = 2 ** l
+      const lowX = Math.fround(bx1 - reach - 1e-7 * (Math.abs(bx1) + reach))
+      let lo = levelStart[l]
+      let hi = levelStart[l + 1]
+      const end = hi
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (kx[mid] < lowX) lo = mid + 1
+        else hi = mid
+      }
+      for (let q = lo; q < end; q++) {
+        if (kx[q] > highX) break
+        if (dead[q] === 1) continue
+        const iw = Math.min(bx2, x2[q]) - Math.max(bx1, x1[q]) + off
+        if (iw <= 0) continue
+        const ih = Math.min(by2, y2[q]) - Math.max(by1, y1[q]) + off
+        if (ih <= 0) continue
+        const inter = iw * ih
+        const iou = inter / (ba + area[q] - inter)
+        let weight: number
+        if (gaussian) weight = Math.exp(-iou * iou * invSigma)
+        else if (iou > nt) weight = 1 - iou
+        else continue
+        const s = score[q] * weight
         score[q] = s
+        if (s < threshold) {
+          dead[q] = 1
+          live--
+        }
       }
     }
   }
   return k === cap ? { keep, scores: kept } : { keep: keep.slice(0, k), scores: kept.slice(0, k) }
-
-  /** Copies candidate `from` into slot `to`. */
-  function moveTo(from: number, to: number): void {
-    x1[to] = x1[from]
-    y1[to] = y1[from]
-    x2[to] = x2[from]
-    y2[to] = y2[from]
-    area[to] = area[from]
-    score[to] = score[from]
-    index[to] = index[from]
-  }
 }

@@ -10,6 +10,17 @@
  * ```
  * @module
  */
+
+export { BackendUnavailable, UnknownBackend } from "./errors.ts"
 export { conv2dFilterGradient, conv2dInputGradient } from "./gradients/conv2d_grad.ts"
 export { registerTrainingKernels } from "./register_training_kernels.ts"
 export { type RoiAlignOptions, roiAlign } from "./roi_align.ts"
+export {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  describeRuntime,
+  type RuntimeInfo,
+  selectBackend,
+  TensorRuntime,
+} from "./runtime.ts"
+export { assertNoTensorLeak, liveTensors, scopedTensor, tensorsIn, withTensorScope } from "./tensor_scope.ts"

@@ -10,6 +10,7 @@ export { type CategoryAp, type CocoEvaluation, evaluateBoxes } from "./coco_eval
 export { evaluateFiles, type FileEvaluation } from "./evaluate_files.ts"
 export type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
 export { FALSE_POSITIVE, IGNORED, type Matches, matchDetections, TRUE_POSITIVE } from "./match_detections.ts"
+export { type MergedDetections, type MergeOptions, mergeScales, type ScaleDetections } from "./merge_scales.ts"
 export { type AreaRange, type CocoParams, cocoBboxParams } from "./params.ts"
 export { type CurveOptions, PlotError, prCurveSpec, precisionCurve, renderSvg } from "./pr_curve.ts"
 export { formatFixed3, formatStats, type StatSpec, statSpecs, summarize, summaryStat } from "./summarize.ts"

@@ -1,4 +1,4 @@
-import type { BoxArray } from "./types.ts"
+import type { BoxArray, SameKind } from "./types.ts"
 
 /** Number of boxes in a flat array; throws when its length is not a multiple of 4. */
 export function boxCount(b: BoxArray): number {
@@ -25,6 +25,6 @@ export function checkFinite(what: string, value: number, verb: string): void {
 }
 
 /** A new array of the same element type as `like`. */
-export function sameKind(like: BoxArray, length: number): BoxArray {
-  return like instanceof Float32Array ? new Float32Array(length) : new Float64Array(length)
+export function sameKind<T extends BoxArray>(like: T, length: number): SameKind<T> {
+  return (like instanceof Float32Array ? new Float32Array(length) : new Float64Array(length)) as SameKind<T>
 }

@@ -10,6 +10,12 @@ describe("clipBoxes()", () => {
     assert.deepStrictEqual(Array.from(clipBoxes(b, 100, 40, { plusOne: true })), [0, 0, 99, 39, 10, 10, 20, 20])
     assert.strictEqual(b[0], -5, "input untouched")
   })
+  it("returns the input's element type (checked by tsc as well)", () => {
+    const f32: Float32Array = clipBoxes(new Float32Array([0, 0, 5, 5]), 3, 3)
+    const f64: Float64Array = clipBoxes(new Float64Array([0, 0, 5, 5]), 3, 3)
+    assert.instanceOf(f32, Float32Array)
+    assert.instanceOf(f64, Float64Array)
+  })
   it("clipBoxesInPlace() writes into its argument", () => {
     const b = new Float32Array([-1, 2, 300, 4])
     assert.strictEqual(clipBoxesInPlace(b, 200, 100), b)

@@ -1,7 +1,7 @@
 import { boxCount, checkFinite, sameKind } from "./_check.ts"
-import type { BoxArray, WidthOptions } from "./types.ts"
+import type { BoxArray, SameKind, WidthOptions } from "./types.ts"
 
-function clipInto(b: BoxArray, out: BoxArray, width: number, height: number, options?: WidthOptions): BoxArray {
+function clipInto(b: BoxArray, out: BoxArray, width: number, height: number, options?: WidthOptions): void {
   const n = boxCount(b)
   checkFinite("width", width, "clip boxes")
   checkFinite("height", height, "clip boxes")
@@ -18,18 +18,25 @@ function clipInto(b: BoxArray, out: BoxArray, width: number, height: number, opt
     out[k + 2] = x2 < 0 ? 0 : Math.min(x2, maxX)
     out[k + 3] = y2 < 0 ? 0 : Math.min(y2, maxY)
   }
-  return out
 }
 
 /**
  * xyxy boxes clamped into a `width x height` image: coordinates in [0, width] x [0, height], or
  * [0, width - 1] x [0, height - 1] with `plusOne` (the reference's inclusive last pixel). Returns a new array.
  */
-export function clipBoxes(b: BoxArray, width: number, height: number, options?: WidthOptions): BoxArray {
-  return clipInto(b, sameKind(b, b.length), width, height, options)
+export function clipBoxes<T extends BoxArray>(
+  b: T,
+  width: number,
+  height: number,
+  options?: WidthOptions,
+): SameKind<T> {
+  const out = sameKind(b, b.length)
+  clipInto(b, out, width, height, options)
+  return out
 }
 
 /** {@link clipBoxes} writing into `b` itself (no allocation); returns `b`. */
-export function clipBoxesInPlace(b: BoxArray, width: number, height: number, options?: WidthOptions): BoxArray {
-  return clipInto(b, b, width, height, options)
+export function clipBoxesInPlace<T extends BoxArray>(b: T, width: number, height: number, options?: WidthOptions): T {
+  clipInto(b, b, width, height, options)
+  return b
 }

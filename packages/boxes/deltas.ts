@@ -1,5 +1,5 @@
 import { boxCount, checkFinite, sameKind } from "./_check.ts"
-import type { BoxArray, WidthOptions } from "./types.ts"
+import type { BoxArray, SameKind, WidthOptions } from "./types.ts"
 
 /** Faster R-CNN's cap on dw, dh before exp: a box grows at most 1000/16 times its anchor. */
 export const defaultClampLog = Math.log(1000 / 16)
@@ -28,7 +28,7 @@ function checkWeights(weights: DeltaOptions["weights"], verb: string): readonly 
  * Regression targets (dx, dy, dw, dh) taking each xyxy anchor to its target box, as Faster R-CNN:
  * dx = wx (cx' - cx) / w, dw = ww log(w' / w). Same element type as `anchors`.
  */
-export function encodeDeltas(anchors: BoxArray, targets: BoxArray, options?: DeltaOptions): BoxArray {
+export function encodeDeltas<T extends BoxArray>(anchors: T, targets: BoxArray, options?: DeltaOptions): SameKind<T> {
   const n = boxCount(anchors)
   if (boxCount(targets) !== n) {
     throw new RangeError(
@@ -56,7 +56,7 @@ export function encodeDeltas(anchors: BoxArray, targets: BoxArray, options?: Del
  * Applies deltas (as {@link encodeDeltas} makes them) to xyxy anchors: the predicted boxes, same element type as
  * `anchors`. dw / ww and dh / wh are capped at `clampLog` so exp cannot overflow.
  */
-export function decodeDeltas(anchors: BoxArray, deltas: BoxArray, options?: DecodeOptions): BoxArray {
+export function decodeDeltas<T extends BoxArray>(anchors: T, deltas: BoxArray, options?: DecodeOptions): SameKind<T> {
   const n = boxCount(anchors)
   if (boxCount(deltas) !== n) {
     throw new RangeError(

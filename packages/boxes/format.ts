@@ -1,8 +1,8 @@
 import { boxCount, sameKind } from "./_check.ts"
-import type { BoxArray, WidthOptions } from "./types.ts"
+import type { BoxArray, SameKind, WidthOptions } from "./types.ts"
 
 /** (x, y, w, h) → (x1, y1, x2, y2), same element type; x2 = x + w (COCO boxes carry no +1). */
-export function xywhToXyxy(b: BoxArray): BoxArray {
+export function xywhToXyxy<T extends BoxArray>(b: T): SameKind<T> {
   const n = boxCount(b)
   const out = sameKind(b, n * 4)
   for (let k = 0; k < n * 4; k += 4) {
@@ -15,7 +15,7 @@ export function xywhToXyxy(b: BoxArray): BoxArray {
 }
 
 /** (x1, y1, x2, y2) → (x, y, w, h), same element type; w = x2 - x1. */
-export function xyxyToXywh(b: BoxArray): BoxArray {
+export function xyxyToXywh<T extends BoxArray>(b: T): SameKind<T> {
   const n = boxCount(b)
   const out = sameKind(b, n * 4)
   for (let k = 0; k < n * 4; k += 4) {

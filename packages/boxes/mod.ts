@@ -33,4 +33,4 @@ export {
 } from "./scale.ts"
 export type { SoftNmsOptions } from "./soft_nms.ts"
 export { sniperSoftNms, softNms } from "./soft_nms.ts"
-export type { BoxArray, ValidRange, WidthOptions } from "./types.ts"
+export type { BoxArray, SameKind, ValidRange, WidthOptions } from "./types.ts"

@@ -4,6 +4,9 @@
  */
 export type BoxArray = Float32Array | Float64Array
 
+/** The array type a function returns for input `T`: Float32Array in, Float32Array out. */
+export type SameKind<T extends BoxArray> = T extends Float32Array ? Float32Array : Float64Array
+
 /** A size interval in original-image pixels; -1 on either end means unbounded (SNIPER's convention). */
 export type ValidRange = readonly [lo: number, hi: number]
 

@@ -37,9 +37,16 @@ export class Problems {
     this.add(new CocoJsonError({ file: this.file, offset: split.offset, path: split.path, problem: split.problem }))
   }
 
-  /** The failure to report: the first problem, or all of them. */
-  failure(): CocoProblem | CocoProblems {
-    return this.all ? new CocoProblems({ file: this.file, problems: this.list, total: this.total }) : this.list[0]
+  /**
+   * The failure to report: the first problem, or all of them in file order, given the order in which the file's
+   * top-level arrays came (JSON problems stop the reading, so they come last).
+   */
+  failure(arrays: ReadonlyArray<string> = []): CocoProblem | CocoProblems {
+    if (!this.all) return this.list[0]
+    const rank = (p: CocoProblem) => (p._tag === "CocoRecordError" ? arrays.indexOf(p.array) : arrays.length)
+    const index = (p: CocoProblem) => (p._tag === "CocoRecordError" ? p.index : 0)
+    const problems = this.list.toSorted((a, b) => rank(a) - rank(b) || index(a) - index(b))
+    return new CocoProblems({ file: this.file, problems, total: this.total })
   }
 }
 

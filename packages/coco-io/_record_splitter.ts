@@ -3,6 +3,7 @@
  * never one string nor one object tree. It checks only the top-level punctuation (`{ "key": value, ... }` and the
  * commas between records); `JSON.parse` parses and checks each batch and every skipped value. Offsets are bytes.
  */
+import { jsonFault } from "./_json_fault.ts"
 
 /** A run of consecutive records of one top-level array, already parsed. */
 export interface RecordBatch {
@@ -22,6 +23,8 @@ export interface SplitProblem {
 
 /** What the splitter reports besides batches. */
 export interface SplitterSink {
+  /** A wanted array begins (called even when it turns out empty). */
+  array(key: string): void
   batch(batch: RecordBatch): void
   /** A wanted key whose value is not an array (the value is parsed and handed over). */
   notArray(key: string, value: unknown): void
@@ -331,7 +334,7 @@ export class RecordSplitter {
     try {
       key = JSON.parse(text)
     } catch (error) {
-      return this.#problem(this.#tokenStart, `bad key ${text.slice(0, 40)}: ${(error as Error).message}`)
+      return this.#problem(this.#tokenStart, `bad key ${text.slice(0, 40)}: ${jsonFault(text, error).problem}`)
     }
     this.#key = key as string
     if (this.#wanted.has(this.#key) && this.#seen.has(this.#key)) {
@@ -348,10 +351,9 @@ export class RecordSplitter {
     try {
       value = JSON.parse(text)
     } catch (error) {
-      const at = this.#base + this.#tokenStart
-      return (
-        parseProblem(at, text, error, 0, this.#key) ?? { offset: at, path: this.#key, problem: unpositioned(error) }
-      )
+      const fault = jsonFault(text, error)
+      const offset = this.#base + this.#tokenStart + Buffer.byteLength(text.slice(0, fault.at), "utf8")
+      return { offset, path: this.#key, problem: fault.problem }
     }
     if (this.#wanted.has(this.#key)) this.#sink.notArray(this.#key, value)
     this.#state = this.#root === "array" && this.#key === "" ? enum_.end : enum_.afterValue
@@ -366,6 +368,7 @@ export class RecordSplitter {
   }
 
   #openArray(key: string, _at: number): void {
+    this.#sink.array(key)
     this.#key = key
     this.#index = 0
     this.#state = enum_.recordOrEnd
@@ -403,54 +406,27 @@ export class RecordSplitter {
   /** Turns a failed batch parse into the byte offset and record of the fault. */
   #locate(text: string, error: unknown): SplitProblem {
     const starts = this.#starts
-    const positioned = parseProblem(this.#base + this.#batchStart, text, error, 1, "")
-    if (positioned !== undefined) {
-      let record = this.#batchFirst
-      for (let k = 0; k < starts.length; k++)
-        if (this.#base + starts[k] <= positioned.offset) record = this.#batchFirst + k
-      return { ...positioned, path: `${this.#key}[${record}]` }
-    }
-    // No position in V8's message: parse the records one by one; the first that fails is the culprit.
-    for (let k = 0; k < starts.length && starts[k] < this.#batchEnd; k++) {
-      const to = k + 1 < starts.length && starts[k + 1] < this.#batchEnd ? starts[k + 1] : this.#batchEnd
-      const one = this.#buf.toString("utf8", starts[k], to).replace(/\s*,\s*$/, "")
-      try {
-        JSON.parse(one)
-      } catch (inner) {
-        const path = `${this.#key}[${this.#batchFirst + k}]`
-        const found = parseProblem(this.#base + starts[k], one, inner, 0, path)
-        return found ?? { offset: this.#base + starts[k], path, problem: unpositioned(inner) }
+    let from = this.#batchStart
+    let faulty = `[${text}]`
+    let shift = 1
+    if (!/at position \d+/.test(String(error))) {
+      // Without a position, first find the record that fails alone, then the fault inside it.
+      for (let k = 0; k < starts.length && starts[k] < this.#batchEnd; k++) {
+        const to = k + 1 < starts.length && starts[k + 1] < this.#batchEnd ? starts[k + 1] : this.#batchEnd
+        const one = this.#buf.toString("utf8", starts[k], to).replace(/\s*,\s*$/, "")
+        try {
+          JSON.parse(one)
+        } catch (inner) {
+          ;[from, faulty, shift, error] = [starts[k], one, 0, inner]
+          break
+        }
       }
     }
-    return {
-      offset: this.#base + this.#batchStart,
-      path: `${this.#key}[${this.#batchFirst}]`,
-      problem: unpositioned(error),
-    }
+    const fault = jsonFault(faulty, error)
+    const chars = faulty.slice(shift, Math.max(shift, fault.at))
+    const offset = this.#base + from + Buffer.byteLength(chars, "utf8")
+    let record = this.#batchFirst
+    for (let k = 0; k < starts.length; k++) if (this.#base + starts[k] <= offset) record = this.#batchFirst + k
+    return { offset, path: `${this.#key}[${record}]`, problem: fault.problem }
   }
-}
-
-/**
- * Maps a JSON.parse failure of `text` (at file offset `offset`; `shift` characters were prepended before parsing)
- * to a byte offset, when V8's message names a position.
- */
-function parseProblem(
-  offset: number,
-  text: string,
-  error: unknown,
-  shift: number,
-  path: string,
-): SplitProblem | undefined {
-  const message = error instanceof Error ? error.message : String(error)
-  const match = /at position (\d+)/.exec(message)
-  if (match === null) return undefined
-  const problem = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "")
-  const char = Math.max(0, Math.min(text.length, Number(match[1]) - shift))
-  return { offset: offset + Buffer.byteLength(text.slice(0, char), "utf8"), path, problem }
-}
-
-/** V8's message without a position quotes the input; keep it one short line. */
-function unpositioned(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  return message.length > 160 ? `${message.slice(0, 160)}...` : message
 }

@@ -61,7 +61,12 @@ export const readDetections = Effect.fn("readDetections")(function* (
       score.push(value.score)
     }
   }
-  yield* readJsonRecords(path, { root: "array", arrays: [""], sink: { batch, notArray: () => {} }, problems })
+  yield* readJsonRecords(path, {
+    root: "array",
+    arrays: [""],
+    sink: { batch, array: () => {}, notArray: () => {} },
+    problems,
+  })
   if (problems.total > 0) return yield* problems.failure()
   const detections: Detections = {
     count: image.length,
@@ -104,7 +109,7 @@ export const writeDetectionStream = Effect.fn("writeDetectionStream")(
       }),
     )
     yield* write("]\n")
-      yield* Effect.tryPromise({ try: () => rename(temporary, path), catch: writeError })
+    yield* Effect.tryPromise({ try: () => rename(temporary, path), catch: writeError })
     return written
   },
   (effect, path) =>

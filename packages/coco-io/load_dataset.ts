@@ -25,6 +25,9 @@ class Gather {
   readonly height = new Column(int32)
   readonly fileName: string[] = []
   readonly imageRows = new Map<number, number>()
+  /** Ids of image and category records that were refused: annotations naming them are not reported again. */
+  readonly refusedImages = new Set<number>()
+  readonly refusedCategories = new Set<number>()
   readonly categoryId: number[] = []
   readonly categoryName: string[] = []
   readonly categoryIndex: number[] = []
@@ -47,8 +50,11 @@ class Gather {
     this.problems = problems
   }
 
+  array(key: string): void {
+    this.seen.add(key)
+  }
+
   batch(batch: RecordBatch): void {
-    this.seen.add(batch.key)
     if (batch.key === "annotations") this.#annotations(batch)
     else if (batch.key === "images") this.#images(batch)
     else if (batch.key === "categories") this.#categories(batch)
@@ -75,7 +81,9 @@ class Gather {
     for (let k = 0; k < values.length; k++) {
       const value = values[k]
       if (!images.is(value)) {
-        problems.record("images", first + k, idOf(value), images.problems(value, problems.all))
+        const id = idOf(value)
+        if (id !== null) this.refusedImages.add(id)
+        problems.record("images", first + k, id, images.problems(value, problems.all))
         continue
       }
       const earlier = this.imageRows.get(value.id)
@@ -99,7 +107,9 @@ class Gather {
     for (let k = 0; k < values.length; k++) {
       const value = values[k]
       if (!categories.is(value)) {
-        this.problems.record("categories", first + k, idOf(value), categories.problems(value, this.problems.all))
+        const id = idOf(value)
+        if (id !== null) this.refusedCategories.add(id)
+        this.problems.record("categories", first + k, id, categories.problems(value, this.problems.all))
         continue
       }
       this.categoryId.push(value.id)
@@ -159,7 +169,7 @@ export const loadDataset = Effect.fn("loadDataset")(function* (path: string, opt
     }
   }
   const dataset = problems.stop ? undefined : assemble(gather, problems)
-  if (problems.total > 0 || dataset === undefined) return yield* problems.failure()
+  if (problems.total > 0 || dataset === undefined) return yield* problems.failure([...gather.seen])
   return dataset
 })
 
@@ -199,12 +209,12 @@ function assemble(gather: Gather, problems: Problems): Dataset | undefined {
   for (let a = 0; a < n; a++) {
     const image = gather.imageRows.get(annImage[a])
     const category = categoryRows.get(annCategory[a])
-    if (image === undefined) {
+    if (image === undefined && !gather.refusedImages.has(annImage[a])) {
       problems.record("annotations", index[a], annId[a], [
         { field: "image_id", problem: `names image ${annImage[a]}, which is not in images` },
       ])
     }
-    if (category === undefined) {
+    if (category === undefined && !gather.refusedCategories.has(annCategory[a])) {
       problems.record("annotations", index[a], annId[a], [
         { field: "category_id", problem: `names category ${annCategory[a]}, which is not in categories` },
       ])

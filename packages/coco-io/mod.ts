@@ -24,9 +24,15 @@ export { BadImage, BadImageReason } from "./image_error.ts"
 export { caffeBgrNormalization, imagenetNormalization, type Normalization } from "./image_normalization.ts"
 export { resolveImagePath } from "./image_path.ts"
 export { readChips } from "./image_read_chips.ts"
+export { imageRefOf } from "./image_ref.ts"
 export { type BadImageLog, formatBadImages, makeBadImageLog, skipBadImages } from "./image_skip.ts"
 export { type LoadDatasetOptions, loadDataset } from "./load_dataset.ts"
 export { type DatasetSummary, summarizeDataset } from "./summary.ts"
-export { type SynthOptions, type SynthSplitSummary, type SynthSummary, SynthWriteError, writeSynthDataset } from "./synth_dataset.ts"
+export {
+  type SynthOptions,
+  type SynthSplitSummary,
+  type SynthSummary,
+  SynthWriteError,
+  writeSynthDataset,
+} from "./synth_dataset.ts"
 export { synthCategories } from "./synth_shapes.ts"
-export { imageRefOf } from "./image_ref.ts"

@@ -97,6 +97,24 @@ describe("cutChip()", () => {
       assert.isTrue(outside.every((v) => v === 0))
     }),
   )
+  it.effect("writes into a given batch row, clearing what was there", () =>
+    Effect.gen(function* () {
+      const batch = new Float32Array(2 * 4 * 4 * 3).fill(9)
+      const row = batch.subarray(4 * 4 * 3)
+      const chip = yield* cutChip(
+        image,
+        { x1: 0, y1: 0, x2: 1, y2: 1, scale: 1 },
+        { size: 4, normalization: raw, into: row },
+      )
+      assert.strictEqual(chip, row)
+      assert.deepStrictEqual(Array.from(batch.subarray(4 * 4 * 3, 4 * 4 * 3 + 6)), [0, 100, 7, 0, 0, 0])
+      assert.strictEqual(batch[0], 9, "the other row is untouched")
+      assert.throws(
+        () => Effect.runSync(cutChip(image, { x1: 0, y1: 0, x2: 1, y2: 1, scale: 1 }, { size: 3, into: row })),
+        RangeError,
+      )
+    }),
+  )
   it("throws RangeError on a non-positive scale or size", () => {
     assert.throws(() => Effect.runSync(cut({ x1: 0, y1: 0, x2: 1, y2: 1, scale: 0 }, 2)), RangeError)
     assert.throws(() => Effect.runSync(cut({ x1: 0, y1: 0, x2: 1, y2: 1, scale: 1 }, 0)), RangeError)

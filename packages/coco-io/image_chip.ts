@@ -24,6 +24,8 @@ export interface ChipOptions {
   readonly normalization?: Normalization
   /** Resampling kernel of the resize; default "linear" (bilinear, as the reference's cv2.INTER_LINEAR). */
   readonly kernel?: "nearest" | "linear" | "cubic" | "lanczos3"
+  /** Write into this size x size x 3 view (e.g. one row of an NHWC batch) instead of a new array. */
+  readonly into?: Float32Array
 }
 
 /** Where the region lands in the chip: columns [0, width), rows [0, height); the rest is padding. */
@@ -101,7 +103,9 @@ function normalizeInto(
 /**
  * Cuts one chip from a decoded image in one sharp pipeline (extract, resize by the chip's scale, extract the
  * sub-pixel start), then normalizes it into a size x size x 3 Float32Array (HWC, one NHWC batch row) whose
- * padding at bottom/right is 0.
+ * padding at bottom/right is 0. Output pixel (c, r) shows the region at (x1 + (c + 0.5) / s, y1 + (r + 0.5) / s),
+ * within half an output pixel (the sub-pixel start is rounded; libvips places enlarged pixels half an output
+ * pixel right/down of cv2's centre alignment, shrinking is centre-aligned).
  */
 export const cutChip = Effect.fn("cutChip")(function* (
   image: DecodedImage,
@@ -112,7 +116,11 @@ export const cutChip = Effect.fn("cutChip")(function* (
   if (!Number.isInteger(size) || size <= 0) {
     throw new RangeError(`Cannot cut chip: size must be a positive integer, current value is ${size}`)
   }
-  const out = new Float32Array(size * size * 3)
+  const out = options.into ?? new Float32Array(size * size * 3)
+  if (out.length !== size * size * 3) {
+    throw new RangeError(`Cannot cut chip: into must hold size * size * 3 floats, current length is ${out.length}`)
+  }
+  if (options.into !== undefined) out.fill(0)
   const p = place(image, window, size)
   if (p === undefined) return out
   const rgb = yield* Effect.promise(() => {

@@ -25,7 +25,7 @@ export function assignBoxes(
   const { boxIds, bound, config, scaleIndex, out, first } = options
   if (n === 0 || boxIds.length === 0) return counts
   const picked = new Float64Array(4 * boxIds.length)
-  for (let r = 0; r < boxIds.length; r++) picked.set(boxes.subarray(4 * boxIds[r], 4 * boxIds[r] + 4), 4 * r)
+  for (let r = 0; r < boxIds.length; r++) for (let t = 0; t < 4; t++) picked[4 * r + t] = boxes[4 * boxIds[r] + t]
   const overlap = intersectionOverArea(picked, chips, { plusOne: true })
   const last = scaleIndex === config.validRanges.length - 1
   const [lo, hi] = config.validRanges[scaleIndex]

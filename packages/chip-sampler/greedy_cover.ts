@@ -11,6 +11,8 @@ export interface Cover {
   readonly coveredBy: Int32Array
 }
 
+let scratch = new Int32Array(1024)
+
 /**
  * SNIPER's greedy cover (SNIPER.md section 2): shuffle the candidates, then repeatedly pick the first one
  * containing the most not-yet-covered boxes, until none contains any. `boxes` are xyxy in the grid's scaled px
@@ -21,12 +23,17 @@ export interface Cover {
  */
 export function greedyCover(grid: CandidateGrid, boxes: Float64Array, prng: Prng): Cover {
   const m = boxes.length >> 2
-  const counts = new Int32Array(grid.count)
+  // Scratch counts reused across calls: allocation dominated the cost of small images.
+  if (scratch.length < grid.count) scratch = new Int32Array(Math.max(grid.count, 2 * scratch.length))
+  const counts = scratch
+  counts.fill(0, 0, grid.count)
   for (let j = 0; j < m; j++) addContaining(grid, counts, boxes, j, 1)
-  const order = liveOrder(counts, prng)
+  const order = liveOrder(counts.subarray(0, grid.count), prng)
   const coveredBy = new Int32Array(m).fill(-1)
-  const chosen: Array<number> = []
-  const newly: Array<number> = []
+  // At most one pick per box: every pick covers at least one.
+  const chosen = new Int32Array(Math.min(m, order.length))
+  const newly = new Int32Array(chosen.length)
+  let picks = 0
   for (;;) {
     let best = -1
     let bestCount = 0
@@ -38,9 +45,9 @@ export function greedyCover(grid: CandidateGrid, boxes: Float64Array, prng: Prng
       }
     }
     if (best < 0) break
-    const pick = chosen.length
-    chosen.push(best)
-    newly.push(bestCount)
+    const pick = picks++
+    chosen[pick] = best
+    newly[pick] = bestCount
     for (let j = 0; j < m; j++) {
       if (coveredBy[j] >= 0) continue
       const o = 4 * j
@@ -50,7 +57,7 @@ export function greedyCover(grid: CandidateGrid, boxes: Float64Array, prng: Prng
       }
     }
   }
-  return { chosen: Int32Array.from(chosen), newlyCovered: Int32Array.from(newly), coveredBy }
+  return { chosen: chosen.subarray(0, picks), newlyCovered: newly.subarray(0, picks), coveredBy }
 }
 
 /** Adds `delta` to the count of every candidate containing box `j`. */

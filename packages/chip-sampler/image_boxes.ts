@@ -71,7 +71,10 @@ function toInclusive(
   },
 ): boolean {
   const { width, height } = out.image
-  const [x, y, w, h] = xywh.subarray(4 * j, 4 * j + 4)
+  const x = xywh[4 * j]
+  const y = xywh[4 * j + 1]
+  const w = xywh[4 * j + 2]
+  const h = xywh[4 * j + 3]
   let x1 = Math.max(0, x)
   let y1 = Math.max(0, y)
   let x2 = Math.min(width - 1, (out.mode === "reference" ? x1 : x) + Math.max(0, w - 1))

@@ -85,7 +85,8 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
   const nAll = nGt + (image.proposals.length >> 2)
   const all = new Float64Array(4 * nAll)
   for (let j = 0; j < nImage; j++) {
-    if (allIndexOf[j] >= 0) all.set(image.boxes.subarray(4 * j, 4 * j + 4), 4 * allIndexOf[j])
+    const at = 4 * allIndexOf[j]
+    if (at >= 0) for (let t = 0; t < 4; t++) all[at + t] = image.boxes[4 * j + t]
   }
   all.set(image.proposals, 4 * nGt)
   const measures = measureBoxes(all, config.mode)
@@ -281,6 +282,6 @@ function cornersOf(boxes: Int32Array, k: number): Corners {
 
 function pick(boxes: Float64Array, ids: Int32Array, m: number): Float64Array {
   const out = new Float64Array(4 * m)
-  for (let r = 0; r < m; r++) out.set(boxes.subarray(4 * ids[r], 4 * ids[r] + 4), 4 * r)
+  for (let r = 0; r < m; r++) for (let t = 0; t < 4; t++) out[4 * r + t] = boxes[4 * ids[r] + t]
   return out
 }

@@ -15,10 +15,10 @@ export class Prng {
       if (!Number.isSafeInteger(key)) {
         throw new RangeError(`Cannot seed generator: keys must be safe integers, current value is ${key}`)
       }
-      const low = Number(BigInt.asUintN(32, BigInt(key)))
-      const high = Number(BigInt.asUintN(32, BigInt(key) >> 32n))
+      const high = Math.floor(key / 4294967296)
+      const low = key - high * 4294967296
       h = mix(h ^ low)
-      h = mix((h + 0x9e3779b9) ^ high)
+      h = mix((h + 0x9e3779b9) ^ (high >>> 0))
     }
     this.#a = mix(h ^ 0x243f6a88)
     this.#b = mix(h ^ 0x85a308d3)

@@ -4,7 +4,7 @@ import { Arbitrary, Schema } from "effect"
 import { type CocoCase, cocoCase } from "./_case_arbitrary.ts"
 import { type CocoJson, columnsFromJson } from "./_from_json.ts"
 import { type JsonBox, straightforwardEval } from "./_straightforward_eval.ts"
-import { evaluateBoxes } from "./mod.ts"
+import { evaluateBoxes, formatFixed3, formatStats } from "./mod.ts"
 
 function evaluate(gt: CocoJson, dt: ReadonlyArray<JsonBox>) {
   const cols = columnsFromJson(gt, dt)
@@ -28,12 +28,15 @@ const oneCat = [{ id: 1 }]
 
 describe("evaluateBoxes() against pycocotools", () => {
   const golden = JSON.parse(readFileSync(new URL("./golden_pycocotools.json", import.meta.url), "utf8")) as {
-    cases: Array<CocoCase & { name: string; pycocotools: { stats: number[]; perCategoryAp: number[] } }>
+    cases: Array<
+      CocoCase & { name: string; pycocotools: { stats: number[]; perCategoryAp: number[]; printed: string[] } }
+    >
   }
   for (const c of golden.cases) {
     it(`evaluateBoxes() gives pycocotools' numbers on generated case ${c.name}`, () => {
       const result = evaluate(c.gt, c.dt)
       assertStats(result.stats, c.pycocotools.stats)
+      assert.strictEqual(formatStats(result.stats, result.params), c.pycocotools.printed.join("\n"))
       c.pycocotools.perCategoryAp.forEach((ap, k) => {
         assert.closeTo(result.perCategory[k].ap, ap, 1e-12)
       })
@@ -215,4 +218,19 @@ describe("evaluateBoxes() invariants", () => {
     },
     fast,
   )
+})
+
+describe("formatFixed3()", () => {
+  it("formatFixed3() rounds exact ties to even as Python's {:0.3f} does", () => {
+    // Python: ['{:0.3f}'.format(j / 16) for j in range(-1, 17)]
+    const python =
+      "-0.062 0.000 0.062 0.125 0.188 0.250 0.312 0.375 0.438 0.500 0.562 0.625 0.688 0.750 0.812 0.875 0.938 1.000"
+    const ours = Array.from({ length: 18 }, (_, i) => formatFixed3((i - 1) / 16)).join(" ")
+    assert.strictEqual(ours, python)
+    assert.strictEqual(formatFixed3(-1), "-1.000")
+    assert.strictEqual(formatFixed3(0.0004999), "0.000")
+    // stored just below the half: not a tie, though 0.0375 * 1000 rounds to 37.5
+    assert.strictEqual(formatFixed3(0.0375), "0.037")
+    assert.strictEqual(formatFixed3(0.0875), "0.087")
+  })
 })

@@ -91,9 +91,10 @@ export function formatStats(stats: ArrayLike<number>, params: CocoParams): strin
  * even digit where toFixed rounds up.
  */
 export function formatFixed3(x: number): string {
-  const n = x * 1000
-  if (Number.isInteger(n - 0.5)) {
-    const down = Math.floor(n)
+  // x * 16 is exact; x * 1000 is not (0.0375 * 1000 rounds to 37.5 though 0.0375 is stored below it)
+  const sixteenths = x * 16
+  if (Number.isInteger(sixteenths) && sixteenths % 2 !== 0) {
+    const down = Math.floor(x * 1000) // exact here: j/16 * 1000 = 62.5 j
     return ((down % 2 === 0 ? down : down + 1) / 1000).toFixed(3)
   }
   return x.toFixed(3)

@@ -26,3 +26,35 @@ export class BackendUnavailable extends Schema.TaggedError<BackendUnavailable>()
     return `Cannot load the ${this.backend} tensor backend forced by ${this.source}: ${this.reason}${hint}`
   }
 }
+
+/** A weights file cannot be written: nothing was left at `path` (the previous file, if any, is intact). */
+export class WeightsWriteError extends Schema.TaggedError<WeightsWriteError>()("WeightsWriteError", {
+  path: Schema.String,
+  problem: Schema.String,
+}) {
+  override get message() {
+    return `Cannot write weights to "${this.path}": ${this.problem}; check that the folder exists and is writable`
+  }
+}
+
+/** A weights file is missing, truncated or not valid safetensors. */
+export class WeightsFileError extends Schema.TaggedError<WeightsFileError>()("WeightsFileError", {
+  path: Schema.String,
+  problem: Schema.String,
+}) {
+  override get message() {
+    return `Cannot read weights from "${this.path}": ${this.problem}`
+  }
+}
+
+/** A valid weights file whose tensors do not match what the model expects; every difference is listed. */
+export class WeightsMismatch extends Schema.TaggedError<WeightsMismatch>()("WeightsMismatch", {
+  path: Schema.String,
+  problems: Schema.Array(Schema.String),
+}) {
+  override get message() {
+    const shown = this.problems.slice(0, 8).join("; ")
+    const more = this.problems.length > 8 ? `; and ${this.problems.length - 8} more` : ""
+    return `Cannot load weights from "${this.path}" into this model: ${shown}${more}`
+  }
+}

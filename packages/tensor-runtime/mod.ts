@@ -11,7 +11,7 @@
  * @module
  */
 
-export { BackendUnavailable, UnknownBackend } from "./errors.ts"
+export { BackendUnavailable, UnknownBackend, WeightsFileError, WeightsMismatch, WeightsWriteError } from "./errors.ts"
 export { conv2dFilterGradient, conv2dInputGradient } from "./gradients/conv2d_grad.ts"
 export { registerTrainingKernels } from "./register_training_kernels.ts"
 export { type RoiAlignOptions, roiAlign } from "./roi_align.ts"
@@ -24,3 +24,11 @@ export {
   TensorRuntime,
 } from "./runtime.ts"
 export { assertNoTensorLeak, liveTensors, scopedTensor, tensorsIn, withTensorScope } from "./tensor_scope.ts"
+export {
+  type LoadedWeights,
+  loadWeights,
+  loadWeightsInto,
+  saveWeights,
+  type TensorSpec,
+  weightMismatches,
+} from "./weights.ts"

@@ -1,0 +1,155 @@
+/**
+ * Named tensors on disk as safetensors. Writes are atomic (temp file in the same folder, fsync, rename,
+ * fsync of the folder), so a kill at any moment leaves the previous file intact; loads check the whole file
+ * and the expected names, shapes and dtypes before creating any tensor.
+ */
+import { open, readFile, rename, rm } from "node:fs/promises"
+import { endianness } from "node:os"
+import { basename, dirname, join } from "node:path"
+import * as tf from "@tensorflow/tfjs"
+import { Effect } from "effect"
+import { WeightsFileError, WeightsMismatch, WeightsWriteError } from "./errors.ts"
+import { decodeHeader, encodeHeader, type Header, SAFETENSORS_DTYPES, type TfDtype } from "./safetensors.ts"
+
+/** What a loader expects of one tensor. */
+export interface TensorSpec {
+  readonly shape: ReadonlyArray<number>
+  readonly dtype: tf.DataType
+}
+
+export interface LoadedWeights {
+  readonly tensors: Record<string, tf.Tensor>
+  readonly metadata: Readonly<Record<string, string>>
+}
+
+const supported = Object.values(SAFETENSORS_DTYPES) as ReadonlyArray<string>
+let tempCounter = 0
+
+function problemOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause)
+}
+
+function checkHost(): void {
+  if (endianness() !== "LE") throw new RangeError("Cannot use safetensors files: this host is big-endian")
+}
+
+/**
+ * Writes `tensors` (model weights, optimizer slots, ...) to `path` in safetensors format, with optional
+ * string `metadata` (e.g. the step). Fails with WeightsWriteError, leaving no partial file behind.
+ */
+export const saveWeights = Effect.fn("saveWeights")(function* (
+  path: string,
+  tensors: Readonly<Record<string, tf.Tensor>>,
+  options: { readonly metadata?: Readonly<Record<string, string>> } = {},
+) {
+  checkHost()
+  for (const [name, t] of Object.entries(tensors)) {
+    if (!supported.includes(t.dtype)) {
+      throw new RangeError(
+        `Cannot save weights: "${name}" must be ${supported.join(", ")}, current dtype is ${t.dtype}`,
+      )
+    }
+    if (t.isDisposed)
+      throw new RangeError(`Cannot save weights: "${name}" is disposed, current value is a disposed tensor`)
+  }
+  const parts = yield* Effect.promise(() =>
+    Promise.all(
+      Object.entries(tensors).map(async ([name, t]) => {
+        const data = (await t.data()) as Float32Array | Int32Array | Uint8Array
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        return { name, dtype: t.dtype as TfDtype, shape: t.shape, bytes }
+      }),
+    ),
+  )
+  const header = encodeHeader(
+    parts.map((p) => ({ ...p, byteLength: p.bytes.byteLength })),
+    options.metadata,
+  )
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${++tempCounter}`)
+  const write = async () => {
+    const file = await open(temp, "wx")
+    try {
+      await file.write(header)
+      for (const p of parts) await file.write(p.bytes)
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    await rename(temp, path)
+    const folder = await open(dirname(path), "r")
+    try {
+      await folder.sync()
+    } finally {
+      await folder.close()
+    }
+  }
+  yield* Effect.tryPromise({
+    try: write,
+    catch: (cause) => new WeightsWriteError({ path, problem: problemOf(cause) }),
+  }).pipe(Effect.tapError(() => Effect.promise(() => rm(temp, { force: true }).catch(() => undefined))))
+})
+
+/** Differences between a file's header and `expect`, one sentence each (empty when they agree). */
+export function weightMismatches(header: Header, expect: Readonly<Record<string, TensorSpec>>): string[] {
+  const problems: string[] = []
+  const inFile = new Map(header.entries.map((e) => [e.name, e]))
+  for (const [name, spec] of Object.entries(expect)) {
+    const e = inFile.get(name)
+    if (e === undefined) {
+      problems.push(`missing "${name}" (${spec.dtype} [${spec.shape.join(", ")}])`)
+      continue
+    }
+    if (e.shape.length !== spec.shape.length || e.shape.some((d, i) => d !== spec.shape[i])) {
+      problems.push(`"${name}" has shape [${e.shape.join(", ")}], expected [${spec.shape.join(", ")}]`)
+    }
+    if (e.dtype !== spec.dtype) problems.push(`"${name}" has dtype ${e.dtype}, expected ${spec.dtype}`)
+  }
+  for (const e of header.entries) {
+    if (!(e.name in expect)) problems.push(`unexpected "${e.name}" (${e.dtype} [${e.shape.join(", ")}])`)
+  }
+  return problems
+}
+
+/**
+ * Reads every tensor of a safetensors file. With `expect`, the names, shapes and dtypes must match exactly
+ * (WeightsMismatch lists every difference); nothing is created unless the whole file checks out.
+ */
+export const loadWeights = Effect.fn("loadWeights")(function* (
+  path: string,
+  options: { readonly expect?: Readonly<Record<string, TensorSpec>> } = {},
+) {
+  checkHost()
+  const bytes = yield* Effect.tryPromise({
+    try: () => readFile(path),
+    catch: (cause) => new WeightsFileError({ path, problem: problemOf(cause) }),
+  })
+  const header = decodeHeader(bytes, bytes.length)
+  if (typeof header === "string") return yield* new WeightsFileError({ path, problem: header })
+  if (options.expect !== undefined) {
+    const problems = weightMismatches(header, options.expect)
+    if (problems.length > 0) return yield* new WeightsMismatch({ path, problems })
+  }
+  const tensors: Record<string, tf.Tensor> = {}
+  for (const e of header.entries) {
+    const raw = bytes.buffer.slice(bytes.byteOffset + e.begin, bytes.byteOffset + e.end)
+    const data =
+      e.dtype === "float32" ? new Float32Array(raw) : e.dtype === "int32" ? new Int32Array(raw) : new Uint8Array(raw)
+    tensors[e.name] = tf.tensor(data, [...e.shape], e.dtype)
+  }
+  return { tensors, metadata: header.metadata } satisfies LoadedWeights
+})
+
+/**
+ * Loads a file into existing variables (same names, shapes, dtypes, nothing more or less) and returns the
+ * file's metadata; on any mismatch no variable is touched.
+ */
+export const loadWeightsInto = Effect.fn("loadWeightsInto")(function* (
+  path: string,
+  variables: Readonly<Record<string, tf.Variable>>,
+) {
+  const expect = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, { shape: v.shape, dtype: v.dtype }]))
+  const { tensors, metadata } = yield* loadWeights(path, { expect })
+  for (const [name, v] of Object.entries(variables)) v.assign(tensors[name])
+  tf.dispose(Object.values(tensors))
+  return metadata
+})

@@ -47,7 +47,11 @@ export function bceWithLogits(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
 export function detectorLosses(
   detector: Detector,
   batch: TrainingBatch,
-  options: { readonly prng: () => number },
+  options: {
+    readonly prng: () => number
+    /** Fixed proposals per chip (input px) instead of the RPN's own: Fast R-CNN training, gradient checks. */
+    readonly proposals?: ReadonlyArray<Float32Array> | undefined
+  },
 ): LossTerms {
   const { config } = detector
   const { images, truths } = batch
@@ -108,22 +112,29 @@ export function detectorLosses(
   ) as tf.Scalar
 
   // Proposals from the current RPN (no gradient flows through them), then RoI labels.
-  const scores = logitsFlat.dataSync() as Float32Array
-  const deltas = rpn.deltas.dataSync() as Float32Array
+  const fixed = options.proposals
+  if (fixed !== undefined && fixed.length !== n)
+    throw new RangeError(
+      `Cannot compute detector losses: expected proposals for ${n} chips, current value is ${fixed.length}`,
+    )
+  const scores = fixed === undefined ? (logitsFlat.dataSync() as Float32Array) : new Float32Array(0)
+  const deltas = fixed === undefined ? (rpn.deltas.dataSync() as Float32Array) : new Float32Array(0)
   const rois: Array<Float32Array> = []
   const roiLabels: Array<Int32Array> = []
   const roiDeltas: Array<Float32Array> = []
   const boxIndex: Array<number> = []
   truths.forEach((truth, c) => {
-    const proposals = selectProposals(
-      anchors,
-      {
-        scores: scores.subarray(c * perChip, (c + 1) * perChip),
-        deltas: deltas.subarray(4 * c * perChip, 4 * (c + 1) * perChip),
-      },
-      { imageWidth: width, imageHeight: height, settings: config.rpn.train, areaRange: batch.areaRanges?.[c] },
-    )
-    const t = roiTargets(proposals.boxes, truth, {
+    const proposals =
+      options.proposals?.[c] ??
+      selectProposals(
+        anchors,
+        {
+          scores: scores.subarray(c * perChip, (c + 1) * perChip),
+          deltas: deltas.subarray(4 * c * perChip, 4 * (c + 1) * perChip),
+        },
+        { imageWidth: width, imageHeight: height, settings: config.rpn.train, areaRange: batch.areaRanges?.[c] },
+      ).boxes
+    const t = roiTargets(proposals, truth, {
       labelling: config.roi.labelling,
       fgIou: config.roi.fgIou,
       maxRois: config.roi.labelling === "reference" ? config.rpn.train.postNmsTopK : config.roi.batchSize,

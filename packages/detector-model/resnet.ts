@@ -120,20 +120,31 @@ export interface ForwardOptions {
   readonly training: boolean
 }
 
-function batchNorm(params: Parameters, name: string, x: tf.Tensor4D, config: BackboneConfig, training: boolean) {
+function batchNorm(
+  params: Parameters,
+  name: string,
+  x: tf.Tensor4D,
+  config: BackboneConfig,
+  training: boolean,
+): tf.Tensor4D {
   const gamma = param(params, `${name}.weight`) as tf.Variable<tf.Rank.R1>
   const beta = param(params, `${name}.bias`) as tf.Variable<tf.Rank.R1>
   const runningMean = param(params, `${name}.running_mean`) as tf.Variable<tf.Rank.R1>
   const runningVar = param(params, `${name}.running_var`) as tf.Variable<tf.Rank.R1>
-  if (!(training && gamma.trainable)) return tf.batchNorm4d(x, runningMean, runningVar, beta, gamma, config.bnEpsilon)
-  const moments = tf.moments(x, [0, 1, 2])
-  const mean = moments.mean as tf.Tensor1D
-  const variance = moments.variance as tf.Tensor1D
+  if (!(training && gamma.trainable)) {
+    // Frozen: one per-channel scale and shift from the running statistics (no gradient reaches them).
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(runningVar, config.bnEpsilon)))
+    return tf.add(tf.mul(x, scale), tf.sub(beta, tf.mul(runningMean, scale))) as tf.Tensor4D
+  }
+  // Batch statistics with broadcasting ops: tfjs's batchNorm gradient tiles full-size tensors (slow on wasm).
+  const mean = tf.mean(x, [0, 1, 2])
+  const centred = tf.sub(x, mean)
+  const variance = tf.mean(tf.square(centred), [0, 1, 2])
   const m = config.bnMomentum
   // Running statistics move outside the gradient: assign copies values, the tape never sees it.
   runningMean.assign(tf.tidy(() => tf.add(tf.mul(runningMean, m), tf.mul(mean, 1 - m))))
   runningVar.assign(tf.tidy(() => tf.add(tf.mul(runningVar, m), tf.mul(variance, 1 - m))))
-  return tf.batchNorm4d(x, mean, variance, beta, gamma, config.bnEpsilon)
+  return tf.add(tf.mul(centred, tf.mul(gamma, tf.rsqrt(tf.add(variance, config.bnEpsilon)))), beta) as tf.Tensor4D
 }
 
 function conv(params: Parameters, name: string, x: tf.Tensor4D, stride: number, dilation = 1): tf.Tensor4D {

@@ -18,13 +18,18 @@ export interface StepResult {
 export function trainStep(
   detector: Detector,
   batch: TrainingBatch,
-  options: { readonly optimizer: tf.Optimizer; readonly prng: () => number; readonly weightDecay?: number },
+  options: {
+    readonly optimizer: tf.Optimizer
+    readonly prng: () => number
+    readonly weightDecay?: number
+    readonly proposals?: ReadonlyArray<Float32Array> | undefined
+  },
 ): StepResult {
   const vars = detector.params.trainable.map((name) => detector.params.variables.get(name)!)
   let kept: Array<tf.Scalar> = []
   let counts: StepResult["counts"] = { rpnFg: 0, rpnBg: 0, rois: 0, roiFg: 0 }
   const { value, grads } = tf.variableGrads(() => {
-    const terms = detectorLosses(detector, batch, { prng: options.prng })
+    const terms = detectorLosses(detector, batch, { prng: options.prng, proposals: options.proposals })
     kept = [terms.rpnClass, terms.rpnBox, terms.roiClass, terms.roiBox].map((t) => tf.keep(t))
     counts = terms.counts
     return terms.total

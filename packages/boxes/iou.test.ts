@@ -68,6 +68,21 @@ describe("intersectionOverArea()", () => {
     const inside = a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3] && a[2] > a[0] && a[3] > a[1]
     assert.strictEqual(v === 1, inside)
   })
+  it.prop("equals |a ∩ b| / |a| of the baseline objects", [list, list, plusOne], ([a, b, p]) => {
+    const off = p ? 1 : 0
+    const got = intersectionOverArea(a, b, { plusOne: p })
+    const da = toDets(a)
+    const db = toDets(b)
+    for (const [i, x] of da.entries()) {
+      for (const [j, y] of db.entries()) {
+        const iw = Math.min(x.x2, y.x2) - Math.max(x.x1, y.x1) + off
+        const ih = Math.min(x.y2, y.y2) - Math.max(x.y1, y.y1) + off
+        const area = Math.max(0, x.x2 - x.x1 + off) * Math.max(0, x.y2 - x.y1 + off)
+        const expected = iw > 0 && ih > 0 && area > 0 ? (iw * ih) / area : 0
+        assert.strictEqual(got[i * db.length + j], expected)
+      }
+    }
+  })
 })
 
 describe("cocoIouMatrix()", () => {

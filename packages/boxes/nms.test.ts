@@ -47,6 +47,9 @@ describe("nms()", () => {
     assert.throws(() => nms(boxes, [0.5], { iouThreshold: 1.5 }), RangeError, "iouThreshold must be in [0, 1]")
     assert.throws(() => nms(boxes, [Number.NaN], { iouThreshold: 0.5 }), RangeError, "scores must not be NaN")
     assert.throws(() => nms(f64([0, 0, 1]), [], { iouThreshold: 0.5 }), RangeError, "multiple of 4")
+    assert.throws(() => nms(f64([0, Number.NaN, 1, 1]), [1], { iouThreshold: 0.5 }), RangeError, "NaN at box 0")
+    assert.throws(() => nms(boxes, [1], { iouThreshold: 0.5, maxOutput: 1.5 }), RangeError, "non-negative integer")
+    assert.strictEqual(nms(boxes, [1], { iouThreshold: 0.5, maxOutput: Number.POSITIVE_INFINITY }).length, 1)
   })
 
   it.prop("equals the textbook greedy loop", [scoredBoxes, iouThreshold, plusOne], ([s, t, p]) => {

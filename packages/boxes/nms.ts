@@ -44,8 +44,8 @@ function greedyNms(
     throw new RangeError(`Cannot ${verb}: iouThreshold must be in [0, 1], current value is ${t}`)
   }
   const maxOutput = options.maxOutput ?? n
-  if (!(maxOutput >= 0)) {
-    throw new RangeError(`Cannot ${verb}: maxOutput must be non-negative, current value is ${maxOutput}`)
+  if (!(maxOutput >= 0 && (Number.isInteger(maxOutput) || maxOutput === Number.POSITIVE_INFINITY))) {
+    throw new RangeError(`Cannot ${verb}: maxOutput must be a non-negative integer, current value is ${maxOutput}`)
   }
   for (let k = 0; k < 4 * n; k++) {
     if (Number.isNaN(boxes[k])) {

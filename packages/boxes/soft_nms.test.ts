@@ -68,6 +68,8 @@ describe("softNms()", () => {
     assert.throws(() => softNms(pair, [1, 1], { method: "gaussian", sigma: -1 }), RangeError, "sigma must be")
     assert.throws(() => softNms(pair, [1], { method: "gaussian" }), RangeError, "expected one per box (2)")
     assert.throws(() => softNms(pair, [1, Number.NaN], { method: "linear" }), RangeError, "must not be NaN")
+    assert.throws(() => softNms(f64([0, 0, Number.NaN, 1]), [1], { method: "linear" }), RangeError, "NaN at box 0")
+    assert.throws(() => softNms(pair, [1, 1], { method: "linear", maxOutput: -1 }), RangeError, "non-negative integer")
   })
 
   it.prop(

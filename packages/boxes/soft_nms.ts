@@ -52,8 +52,8 @@ export function softNms(
     throw new RangeError("Cannot run Soft-NMS: scoreThreshold must be a number, current value is NaN")
   }
   const maxOutput = options.maxOutput ?? n
-  if (!(maxOutput >= 0)) {
-    throw new RangeError(`Cannot run Soft-NMS: maxOutput must be non-negative, current value is ${maxOutput}`)
+  if (!(maxOutput >= 0 && (Number.isInteger(maxOutput) || maxOutput === Number.POSITIVE_INFINITY))) {
+    throw new RangeError(`Cannot run Soft-NMS: maxOutput must be a non-negative integer, current value is ${maxOutput}`)
   }
   const off = options.plusOne ? 1 : 0
   const invSigma = sigma > 0 ? 1 / sigma : Number.POSITIVE_INFINITY

@@ -1,4 +1,6 @@
 /** pycocotools' `accumulate()`: interpolated precision and recall per IoU threshold, category, area range and cap. */
+
+import { categoryScoreOrder } from "./_score_order.ts"
 import { FALSE_POSITIVE, IGNORED, type Matches, TRUE_POSITIVE } from "./match_detections.ts"
 import type { CocoParams } from "./params.ts"
 
@@ -16,17 +18,12 @@ export interface Accumulated {
 
 const EPS = 2.220446049250313e-16 // np.spacing(1)
 
-/** Sorts each category's slots by score descending, ties by slot (image id, then rank): numpy's stable mergesort. */
+/** Each category's slots, by score descending, ties by slot (image id, then rank): numpy's stable mergesort. */
 function slotsByCategory(matches: Matches, K: number): { start: Int32Array; slots: Int32Array } {
   const start = new Int32Array(K + 1)
   for (let s = 0; s < matches.count; s++) start[matches.category[s] + 1]++
   for (let k = 0; k < K; k++) start[k + 1] += start[k]
-  const next = start.slice(0, K)
-  const slots = new Int32Array(matches.count)
-  for (let s = 0; s < matches.count; s++) slots[next[matches.category[s]]++] = s
-  const score = matches.score
-  for (let k = 0; k < K; k++) slots.subarray(start[k], start[k + 1]).sort((a, b) => score[b] - score[a] || a - b)
-  return { start, slots }
+  return { start, slots: categoryScoreOrder(matches.category, matches.score, K) }
 }
 
 /**

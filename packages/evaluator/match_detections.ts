@@ -114,13 +114,13 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
   const gtCrowd = new Uint8Array(ann.count)
   for (let i = 0; i < ann.count; i++) {
     const row = gtGroups.rows[i]
-    gtBoxes.set(ann.bbox.subarray(row * 4, row * 4 + 4), i * 4)
+    for (let c = 0; c < 4; c++) gtBoxes[i * 4 + c] = ann.bbox[row * 4 + c]
     gtCrowd[i] = ann.iscrowd[row]
   }
   const dtBoxes = new Float64Array(dt.count * 4)
   for (let i = 0; i < dt.count; i++) {
     const row = dtGroups.rows[i]
-    dtBoxes.set(dt.bbox.subarray(row * 4, row * 4 + 4), i * 4)
+    for (let c = 0; c < 4; c++) dtBoxes[i * 4 + c] = dt.bbox[row * 4 + c]
   }
   let iou: Float64Array<ArrayBufferLike> = new Float64Array(0)
   const order = new Int32Array(maxGt) // ground truth in pycocotools' order: not ignored first, stable
@@ -137,10 +137,9 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
     const D = Math.min(dtGroups.start[g + 1] - dtFrom, maxDet)
     if (G === 0 && D === 0) continue
     const k = g % K
-    const gtRows = gtGroups.rows.subarray(gtFrom, gtFrom + G)
-    const dtRows = dtGroups.rows.subarray(dtFrom, dtFrom + D)
+    const gtRows = gtGroups.rows // this group's rows start at gtFrom
     for (let d = 0; d < D; d++) {
-      const row = dtRows[d]
+      const row = dtGroups.rows[dtFrom + d]
       detection[slot + d] = row
       category[slot + d] = k
       rank[slot + d] = d
@@ -163,12 +162,12 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
       const [lo, hi] = params.areaRanges[a]
       let regular = 0
       for (let j = 0; j < G; j++) {
-        const row = gtRows[j]
+        const row = gtRows[gtFrom + j]
         if (ann.iscrowd[row] === 0 && ann.area[row] >= lo && ann.area[row] <= hi) order[regular++] = j
       }
       let n = regular
       for (let j = 0; j < G; j++) {
-        const row = gtRows[j]
+        const row = gtRows[gtFrom + j]
         if (!(ann.iscrowd[row] === 0 && ann.area[row] >= lo && ann.area[row] <= hi)) order[n++] = j
       }
       positives[k * A + a] += regular
@@ -178,7 +177,7 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
         const unmatched = dtArea[d] < lo || dtArea[d] > hi ? IGNORED : FALSE_POSITIVE
         if (dtBest[d] < thresholds[0]) {
           // overlaps nothing enough at any threshold: the common case, decided without the scan
-          outcome.fill(unmatched, at * T, at * T + T)
+          for (let t = 0; t < T; t++) outcome[at * T + t] = unmatched
           uniform[at] = unmatched
           continue
         }
@@ -192,7 +191,7 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
             const takenRow = t * G
             for (let p = 0; p < G; p++) {
               const j = order[p]
-              if (taken[takenRow + p] !== 0 && ann.iscrowd[gtRows[j]] === 0) continue
+              if (taken[takenRow + p] !== 0 && gtCrowd[gtFrom + j] === 0) continue
               // matched to a regular ground truth: the ignored ones (after it) cannot replace it
               if (m > -1 && m < regular && p >= regular) break
               const v = iou[base + j]

@@ -7,6 +7,7 @@
  */
 export { type Accumulated, accumulate } from "./accumulate.ts"
 export { type CategoryAp, type CocoEvaluation, evaluateBoxes } from "./coco_eval.ts"
+export { addImageDetections, type DetectionChunks, emptyDetections, toDetections } from "./detection_columns.ts"
 export { evaluateFiles, type FileEvaluation } from "./evaluate_files.ts"
 export type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
 export { FALSE_POSITIVE, IGNORED, type Matches, matchDetections, TRUE_POSITIVE } from "./match_detections.ts"

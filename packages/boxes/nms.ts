@@ -103,9 +103,6 @@ function greedyNms(
   const x2 = new Float64Array(n)
   const y2 = new Float64Array(n)
   const area = new Float64Array(n)
-  const rankAt = new Int32Array(n)
-  const rank = new Int32Array(n)
-  for (let r = 0; r < n; r++) rank[order[r]] = r
   for (let s = 0; s < n; s++) {
     const i = byX[s]
     const p = fill[bucketOf[i]]++
@@ -118,20 +115,21 @@ function greedyNms(
     const w = x2[p] - x1[p] + off
     const h = y2[p] - y1[p] + off
     area[p] = w > 0 && h > 0 ? w * h : 0
-    rankAt[p] = rank[i]
   }
 
   // IoU > t needs W_j < W_i / t and iw > t max(W_i, W_j), so x1_j - x1_i lies in (-(1 - t) W_i / t, (1 - t) W_i);
   // the same holds for y. The slack only widens the scan; the IoU test decides.
   const right = 1 - t
   const left = t > 0 ? (1 - t) / t : Number.POSITIVE_INFINITY
-  const suppressed = new Uint8Array(n)
+  // done[p]: kept or suppressed. Every box ranked above the current one is done, so one flag replaces a rank test.
+  const done = new Uint8Array(n)
   const keep = new Int32Array(cap)
   let kept = 0
   for (let r = 0; r < n && kept < cap; r++) {
     const i = order[r]
     const p = pos[i]
-    if (suppressed[p] === 1) continue
+    if (done[p] === 1) continue
+    done[p] = 1
     keep[kept++] = i
     const a = area[p]
     if (a === 0) continue
@@ -158,13 +156,13 @@ function greedyNms(
       }
       for (let q = lo; q < end; q++) {
         if (kx[q] > highX) break
-        if (suppressed[q] === 1 || rankAt[q] <= r) continue
+        if (done[q] === 1) continue
         const iw = Math.min(bx2, x2[q]) - Math.max(bx1, x1[q]) + off
         if (iw <= 0) continue
         const ih = Math.min(by2, y2[q]) - Math.max(by1, y1[q]) + off
         if (ih <= 0) continue
         const inter = iw * ih
-        if (inter / (a + area[q] - inter) > t) suppressed[q] = 1
+        if (inter / (a + area[q] - inter) > t) done[q] = 1
       }
     }
   }

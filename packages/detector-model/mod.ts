@@ -14,6 +14,8 @@ export { cellAnchors, gridAnchors } from "./anchors.ts"
 export type { ChipTruth } from "./chip_truth.ts"
 export type { Depth, ProposalSettings } from "./config.ts"
 export { DetectorConfig, decodeDetectorConfig, sniperR50, sniperR101 } from "./config.ts"
+export type { Detections, DetectOptions } from "./detect.ts"
+export { detect } from "./detect.ts"
 export type { Detector } from "./detector.ts"
 export {
   anchorCount,
@@ -26,7 +28,7 @@ export {
   roiFeatures,
   rpnHead,
 } from "./detector.ts"
-export { InvalidDetectorConfig, WeightMismatch } from "./errors.ts"
+export { InvalidDetectorConfig } from "./errors.ts"
 export type { LossTerms, TrainingBatch } from "./losses.ts"
 export { bceWithLogits, detectorLosses, smoothL1 } from "./losses.ts"
 export type { Init, Parameters, ParamSpec } from "./parameters.ts"
@@ -37,5 +39,7 @@ export type { RoiTargetOptions, RoiTargets } from "./roi_targets.ts"
 export { roiTargets } from "./roi_targets.ts"
 export type { RpnTargetOptions, RpnTargets } from "./rpn_targets.ts"
 export { rpnTargets } from "./rpn_targets.ts"
+export { importTorchvisionResnet, torchvisionName } from "./torchvision.ts"
 export type { StepResult } from "./train_step.ts"
 export { trainStep } from "./train_step.ts"
+export { loadDetector, namedVariables, saveDetector } from "./weights.ts"

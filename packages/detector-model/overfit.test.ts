@@ -1,0 +1,56 @@
+import { assert, beforeAll, describe, it } from "@effect/vitest"
+import * as tf from "@tensorflow/tfjs"
+import { Effect } from "effect"
+import { meanAp50 } from "./_ap50.ts"
+import { syntheticChips } from "./_synthetic_chips.ts"
+import { readyBackend } from "./_test_backend.ts"
+import { decodeDetectorConfig, sniperR50 } from "./config.ts"
+import { detect } from "./detect.ts"
+import { createDetector, disposeDetector } from "./detector.ts"
+import { makePrng } from "./prng.ts"
+import { trainStep } from "./train_step.ts"
+
+beforeAll(async () => {
+  await readyBackend()
+})
+
+const steps = Number(process.env.SNIPER_OVERFIT_STEPS ?? 70)
+
+describe("overfit", () => {
+  it("trainStep() overfits ResNet-18 x0.25 on four 256 px chips: loss below a quarter, AP50 >= 0.9, tensors flat", () => {
+    const config = Effect.runSync(
+      decodeDetectorConfig({
+        ...sniperR50,
+        numClasses: 3,
+        // bnMomentum 0.9: running statistics must catch up within the test's few steps.
+        backbone: { ...sniperR50.backbone, depth: 18, width: 0.25, freezeAt: 0, bnMomentum: 0.9 },
+        rpn: { ...sniperR50.rpn, channels: 64, train: { ...sniperR50.rpn.train, postNmsTopK: 128 } },
+        roi: { ...sniperR50.roi, channels: 64, fcDim: 256 },
+      }),
+    )
+    const detector = createDetector(config, { seed: 1 })
+    const { pixels, truths } = syntheticChips(4, 256, 7)
+    const images = tf.tensor4d(pixels, [4, 256, 256, 3])
+    const optimizer = tf.train.adam(1e-3)
+    const prng = makePrng(3)
+    const totals: Array<number> = []
+    const live: Array<number> = []
+    for (let i = 0; i < steps; i++) {
+      totals.push(trainStep(detector, { images, truths }, { optimizer, prng }).total)
+      live.push(tf.memory().numTensors)
+    }
+    const last = totals.slice(-5).reduce((a, b) => a + b, 0) / 5
+    assert.isBelow(last, totals[0] / 4, `loss ${totals[0]} -> ${last}`)
+    // After the first step (which creates the optimizer's slots) the live tensor count never moves.
+    assert.deepStrictEqual(live.slice(1), new Array(steps - 1).fill(live[1]))
+    const before = tf.memory().numTensors
+    const detections = detect(detector, images, { scoreThreshold: 0.05 })
+    assert.strictEqual(tf.memory().numTensors, before)
+    const ap = meanAp50(detections, truths)
+    console.log(JSON.stringify({ steps, first: totals[0], last, ap50: ap, live: live[1] }))
+    assert.isAtLeast(ap, 0.9, `AP50 ${ap}`)
+    optimizer.dispose()
+    images.dispose()
+    disposeDetector(detector)
+  }, 600_000)
+})

@@ -78,3 +78,19 @@ export function baselineSoftNms(
   }
   return { keep, scores }
 }
+
+/** pycocotools' bbIou transcribed on objects (xywh, no +1, crowd gt over the detection's area), same operation order. */
+export function baselineCocoIou(dt: Det[], gt: Det[], iscrowd: ArrayLike<boolean | number>): number[][] {
+  // Det fields hold x, y, w, h here.
+  return dt.map((d) =>
+    gt.map((g, j) => {
+      const w = Math.min(d.x2 + d.x1, g.x2 + g.x1) - Math.max(d.x1, g.x1)
+      if (w <= 0) return 0
+      const h = Math.min(d.y2 + d.y1, g.y2 + g.y1) - Math.max(d.y1, g.y1)
+      if (h <= 0) return 0
+      const i = w * h
+      const da = d.x2 * d.y2
+      return i / (iscrowd[j] ? da : da + g.x2 * g.y2 - i)
+    }),
+  )
+}

@@ -1,12 +1,17 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary } from "effect"
-import { intBox, intBoxes, plusOne } from "./_arbitrary.ts"
-import { baselineIouMatrix, toDets } from "./_baseline.ts"
+import { intBox, intBoxes, plusOne, real } from "./_arbitrary.ts"
+import { baselineCocoIou, baselineIouMatrix, toDets } from "./_baseline.ts"
 import { cocoIouMatrix, intersectionOverArea, iouMatrix, xywhToXyxy } from "./mod.ts"
 
 const f64 = (xs: number[]) => new Float64Array(xs)
 const box = intBox({ span: 300, minSide: 0, maxSide: 200 })
 const list = intBoxes({ span: 300, minSide: 0, maxSide: 200, maxCount: 12 })
+/** Up to 12 xywh boxes with real coordinates (x, y in [-50, 250], w, h in [0, 120]) that are not round numbers. */
+const realBoxes = Arbitrary.map(
+  Arbitrary.array(Arbitrary.all([real(-50, 250), real(-50, 250), real(0, 120), real(0, 120)]), { maxLength: 12 }),
+  (rows) => Float64Array.from(rows.flat(), (v) => v * 0.7318235 + 0.0123),
+)
 
 describe("iouMatrix()", () => {
   it("matches hand-computed overlaps", () => {
@@ -95,6 +100,15 @@ describe("cocoIouMatrix()", () => {
     const two = cocoIouMatrix(f64([0, 0, 10, 10, 20, 20, 1, 1]), f64([0, 0, 10, 5]))
     assert.deepStrictEqual(Array.from(two), [0.5, 0])
   })
+  it.prop(
+    "is bit-identical to bbIou's formula on real-valued xywh boxes",
+    [realBoxes, realBoxes, Arbitrary.array(plusOne, { minLength: 12, maxLength: 12 })],
+    ([dt, gt, flags]) => {
+      const crowd = flags.slice(0, gt.length / 4)
+      const expected = baselineCocoIou(toDets(dt), toDets(gt), crowd).flat()
+      assert.deepStrictEqual(Array.from(cocoIouMatrix(dt, gt, crowd)), expected)
+    },
+  )
   it.prop(
     "agrees with iouMatrix on the same boxes in xyxy, crowd included",
     [list, list, Arbitrary.array(plusOne, { minLength: 12, maxLength: 12 })],

@@ -46,8 +46,29 @@ export function iouMatrix(a: BoxArray, b: BoxArray, options?: IouOptions): Float
  * (ignore regions, chip containment). An empty box a gives 0.
  */
 export function intersectionOverArea(a: BoxArray, b: BoxArray, options?: WidthOptions): Float64Array {
+  const n = boxCount(a)
   const m = boxCount(b)
-  return iouMatrix(a, b, { plusOne: options?.plusOne, crowd: new Uint8Array(m).fill(1) })
+  const off = options?.plusOne ? 1 : 0
+  const areaA = areas(a, options)
+  const out = new Float64Array(n * m)
+  for (let i = 0; i < n; i++) {
+    const aa = areaA[i]
+    if (aa === 0) continue
+    const ax1 = a[4 * i]
+    const ay1 = a[4 * i + 1]
+    const ax2 = a[4 * i + 2]
+    const ay2 = a[4 * i + 3]
+    const row = i * m
+    for (let j = 0; j < m; j++) {
+      const k = 4 * j
+      const iw = Math.min(ax2, b[k + 2]) - Math.max(ax1, b[k]) + off
+      if (iw <= 0) continue
+      const ih = Math.min(ay2, b[k + 3]) - Math.max(ay1, b[k + 1]) + off
+      if (ih <= 0) continue
+      out[row + j] = (iw * ih) / aa
+    }
+  }
+  return out
 }
 
 /**

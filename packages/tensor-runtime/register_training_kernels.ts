@@ -8,6 +8,7 @@ import { zeroGrads } from "./gradients/zero_grads.ts"
 import { explicitTransposeKernel } from "./kernels/batch_mat_mul.ts"
 import { conv2dBackpropFilterWasm } from "./kernels/conv2d_backprop_filter.ts"
 import { unsortedSegmentSumWasm } from "./kernels/unsorted_segment_sum.ts"
+import { roiAlignKernelConfigs } from "./roi_align.ts"
 
 const gradients: ReadonlyArray<tf.GradConfig> = [
   conv2dGrad,
@@ -16,7 +17,11 @@ const gradients: ReadonlyArray<tf.GradConfig> = [
   cropAndResizeGrad,
   ...zeroGrads,
 ]
-const kernels: ReadonlyArray<tf.KernelConfig> = [unsortedSegmentSumWasm, conv2dBackpropFilterWasm]
+const kernels: ReadonlyArray<tf.KernelConfig> = [
+  unsortedSegmentSumWasm,
+  conv2dBackpropFilterWasm,
+  ...roiAlignKernelConfigs,
+]
 
 /**
  * Registers every gradient and wasm kernel of this package, and wraps wasm's matmul kernels to transpose

@@ -2,7 +2,7 @@ import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { maxRelativeError, onBackend, randomArray, readyBackends } from "./_test_backends.ts"
-import { roiAlign } from "./roi_align.ts"
+import { ROI_ALIGN, ROI_ALIGN_GRAD, roiAlign, roiAlignKernelConfigs } from "./roi_align.ts"
 
 beforeAll(readyBackends)
 
@@ -122,6 +122,28 @@ describe("roiAlign()", () => {
     },
     { arbitrary: { runs: 40 } },
   )
+
+  it("falls back to copies on a backend without its kernels, with the same results", () => {
+    const f = { shape: [1, 5, 6, 2], data: randomArray(60, 3) }
+    const run = () =>
+      onBackend("cpu", [f], (x) => {
+        const options = { outputSize: 3, spatialScale: 0.5, samplingRatio: 2 }
+        const boxes = [1, 2, 9, 7, -2, 0, 4, 11]
+        return [
+          roiAlign(x as tf.Tensor4D, boxes, [0, 0], options),
+          tf.grad((a: tf.Tensor) => tf.sum(tf.square(roiAlign(a as tf.Tensor4D, boxes, [0, 0], options))))(x),
+        ]
+      })
+    const withKernels = run()
+    tf.unregisterKernel(ROI_ALIGN, "cpu")
+    tf.unregisterKernel(ROI_ALIGN_GRAD, "cpu")
+    try {
+      const fallback = run()
+      for (let i = 0; i < 2; i++) assert.deepStrictEqual([...fallback[i].data], [...withKernels[i].data])
+    } finally {
+      for (const k of roiAlignKernelConfigs) if (k.backendName === "cpu") tf.registerKernel(k)
+    }
+  })
 
   it("rejects malformed boxes and indices", () => {
     const f = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D

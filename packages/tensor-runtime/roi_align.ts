@@ -1,8 +1,8 @@
 /**
  * RoIAlign with aligned=true semantics (detectron2's ROIAlignV2, torchvision's `roi_align(aligned=True)`),
  * differentiable with respect to the feature map. The sampling grid is separable, so each output cell is a
- * weighted sum over a few feature rows times a few feature columns; forward and backward are loops over
- * the NHWC data with the channel loop innermost.
+ * weighted sum of a few feature pixels (bilinear weights merged per pixel); forward and backward are kernels
+ * looping over the NHWC data in backend memory (wasm heap, cpu arrays), the channel loop innermost.
  */
 import * as tf from "@tensorflow/tfjs"
 
@@ -97,56 +97,193 @@ function makePlan(
   return { ys, xs, image }
 }
 
-function forward(data: Float32Array, shape: readonly number[], plan: Plan, oh: number, ow: number): Float32Array {
-  const [, h, w, c] = shape
-  const rois = plan.image.length
-  const out = new Float32Array(rois * oh * ow * c)
-  for (let r = 0; r < rois; r++) {
-    const py = plan.ys[r]
-    const px = plan.xs[r]
-    const imageBase = plan.image[r] * h * w * c
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        const dst = ((r * oh + i) * ow + j) * c
-        for (let a = py.start[i]; a < py.start[i + 1]; a++) {
-          const rowBase = imageBase + py.index[a] * w * c
-          const wy = py.weight[a]
-          for (let b = px.start[j]; b < px.start[j + 1]; b++) {
-            const src = rowBase + px.index[b] * c
-            const wt = wy * px.weight[b]
-            for (let k = 0; k < c; k++) out[dst + k] += wt * data[src + k]
-          }
-        }
-      }
-    }
-  }
-  return out
+/** The (feature offset, weight) taps of every output cell, flattened: cell i uses taps [start[i], start[i + 1]). */
+interface Taps {
+  readonly start: Int32Array
+  readonly offset: Int32Array
+  readonly weight: Float32Array
 }
 
-function backward(dy: Float32Array, shape: readonly number[], plan: Plan, oh: number, ow: number): Float32Array {
-  const [n, h, w, c] = shape
-  const dx = new Float32Array(n * h * w * c)
+/** Expands the per-axis plans into per-cell taps (offsets in elements of the NHWC feature data). */
+function cellTaps(plan: Plan, shape: readonly number[], oh: number, ow: number): Taps {
+  const [, h, w, c] = shape
   const rois = plan.image.length
+  let total = 0
+  for (let r = 0; r < rois; r++) {
+    const py = plan.ys[r]
+    const px = plan.xs[r]
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) total += (py.start[i + 1] - py.start[i]) * (px.start[j + 1] - px.start[j])
+    }
+  }
+  const start = new Int32Array(rois * oh * ow + 1)
+  const offset = new Int32Array(total)
+  const weight = new Float32Array(total)
+  let t = 0
   for (let r = 0; r < rois; r++) {
     const py = plan.ys[r]
     const px = plan.xs[r]
     const imageBase = plan.image[r] * h * w * c
     for (let i = 0; i < oh; i++) {
       for (let j = 0; j < ow; j++) {
-        const src = ((r * oh + i) * ow + j) * c
         for (let a = py.start[i]; a < py.start[i + 1]; a++) {
-          const rowBase = imageBase + py.index[a] * w * c
-          const wy = py.weight[a]
           for (let b = px.start[j]; b < px.start[j + 1]; b++) {
-            const dst = rowBase + px.index[b] * c
-            const wt = wy * px.weight[b]
-            for (let k = 0; k < c; k++) dx[dst + k] += wt * dy[src + k]
+            offset[t] = imageBase + (py.index[a] * w + px.index[b]) * c
+            weight[t++] = py.weight[a] * px.weight[b]
           }
         }
+        start[(r * oh + i) * ow + j + 1] = t
       }
     }
   }
-  return dx
+  return { start, offset, weight }
+}
+
+/** out[cell, :] = sum over taps of weight * data[offset + :], four taps per pass to keep the row in cache. */
+function gatherTaps(data: ArrayLike<number>, taps: Taps, c: number, out: Float32Array): void {
+  const cells = taps.start.length - 1
+  const { start, offset, weight } = taps
+  for (let cell = 0; cell < cells; cell++) {
+    const dst = cell * c
+    const end = start[cell + 1]
+    let t = start[cell]
+    if (t === end) {
+      out.fill(0, dst, dst + c)
+      continue
+    }
+    let first = true
+    while (t < end) {
+      const n = Math.min(4, end - t)
+      const s0 = offset[t]
+      const w0 = weight[t]
+      const s1 = n > 1 ? offset[t + 1] : s0
+      const w1 = n > 1 ? weight[t + 1] : 0
+      const s2 = n > 2 ? offset[t + 2] : s0
+      const w2 = n > 2 ? weight[t + 2] : 0
+      const s3 = n > 3 ? offset[t + 3] : s0
+      const w3 = n > 3 ? weight[t + 3] : 0
+      if (first) {
+        for (let k = 0; k < c; k++) {
+          out[dst + k] = w0 * data[s0 + k] + w1 * data[s1 + k] + w2 * data[s2 + k] + w3 * data[s3 + k]
+        }
+      } else {
+        for (let k = 0; k < c; k++) {
+          out[dst + k] += w0 * data[s0 + k] + w1 * data[s1 + k] + w2 * data[s2 + k] + w3 * data[s3 + k]
+        }
+      }
+      first = false
+      t += n
+    }
+  }
+}
+
+/** dx[offset + :] += weight * dy[cell, :] for every tap (dx must start at zero). */
+function scatterTaps(dy: ArrayLike<number>, taps: Taps, c: number, dx: Float32Array): void {
+  const cells = taps.start.length - 1
+  const { start, offset, weight } = taps
+  for (let cell = 0; cell < cells; cell++) {
+    const src = cell * c
+    for (let t = start[cell]; t < start[cell + 1]; t++) {
+      const dst = offset[t]
+      const wt = weight[t]
+      for (let k = 0; k < c; k++) dx[dst + k] += wt * dy[src + k]
+    }
+  }
+}
+
+/** Backend memory access the kernels need: wasm hands out heap views, cpu its stored arrays. */
+interface Memory {
+  read(info: tf.TensorInfo): ArrayLike<number>
+  output(shape: number[]): { info: tf.TensorInfo; values: Float32Array }
+}
+
+function memoryOf(backend: object, backendName: string): Memory {
+  if (backendName === "wasm") {
+    const heap = backend as {
+      makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
+      typedArrayFromHeap(info: tf.TensorInfo): Float32Array
+    }
+    return {
+      read: (info) => heap.typedArrayFromHeap(info),
+      output: (shape) => {
+        const info = heap.makeOutput(shape, "float32")
+        return { info, values: heap.typedArrayFromHeap(info) }
+      },
+    }
+  }
+  const cpu = backend as tf.KernelBackend & {
+    makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo
+  }
+  return {
+    read: (info) => cpu.readSync(info.dataId) as Float32Array,
+    output: (shape) => {
+      const values = new Float32Array(shape.reduce((a, b) => a * b, 1))
+      return { info: cpu.makeTensorInfo(shape, "float32", values), values }
+    },
+  }
+}
+
+/** Kernel names of the forward and backward passes (custom, registered for wasm and cpu). */
+export const ROI_ALIGN = "SniperRoiAlign"
+export const ROI_ALIGN_GRAD = "SniperRoiAlignGrad"
+
+interface KernelAttrs {
+  readonly taps: Taps
+  readonly shape: ReadonlyArray<number>
+}
+
+function roiAlignKernels(backendName: string): tf.KernelConfig[] {
+  return [
+    {
+      kernelName: ROI_ALIGN,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { taps, shape } = attrs as unknown as KernelAttrs & { outShape: number[] }
+        const memory = memoryOf(backend, backendName)
+        const out = memory.output((attrs as unknown as { outShape: number[] }).outShape)
+        gatherTaps(memory.read(inputs.features as tf.TensorInfo), taps, shape[3], out.values)
+        return out.info
+      },
+    },
+    {
+      kernelName: ROI_ALIGN_GRAD,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { taps, shape } = attrs as unknown as KernelAttrs
+        const memory = memoryOf(backend, backendName)
+        const out = memory.output([...shape])
+        out.values.fill(0)
+        scatterTaps(memory.read(inputs.dy as tf.TensorInfo), taps, shape[3], out.values)
+        return out.info
+      },
+    },
+  ]
+}
+
+/** The RoIAlign kernels for the backends whose memory they can address directly. */
+export const roiAlignKernelConfigs: ReadonlyArray<tf.KernelConfig> = [
+  ...roiAlignKernels("wasm"),
+  ...roiAlignKernels("cpu"),
+]
+
+function runForward(features: tf.Tensor, taps: Taps, outShape: number[]): tf.Tensor4D {
+  const attrs = { taps, shape: features.shape, outShape } as unknown as tf.NamedAttrMap
+  if (tf.getKernel(ROI_ALIGN, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(ROI_ALIGN, { features }, attrs) as tf.Tensor4D
+  }
+  const out = new Float32Array(outShape.reduce((a, b) => a * b, 1))
+  gatherTaps(features.dataSync() as Float32Array, taps, features.shape[3] as number, out)
+  return tf.tensor4d(out, outShape as [number, number, number, number])
+}
+
+function runBackward(dy: tf.Tensor, taps: Taps, shape: number[]): tf.Tensor4D {
+  const attrs = { taps, shape } as unknown as tf.NamedAttrMap
+  if (tf.getKernel(ROI_ALIGN_GRAD, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(ROI_ALIGN_GRAD, { dy }, attrs) as tf.Tensor4D
+  }
+  const dx = new Float32Array(shape.reduce((a, b) => a * b, 1))
+  scatterTaps(dy.dataSync() as Float32Array, taps, shape[3], dx)
+  return tf.tensor4d(dx, shape as [number, number, number, number])
 }
 
 function readNumbers(
@@ -194,15 +331,11 @@ export function roiAlign(
   const b = readNumbers(boxes, "boxes", (s) => (s.length === 2 ? s[1] === 4 : s[0] % 4 === 0), "[R, 4]")
   const ix = readNumbers(boxIndex, "boxIndex", (s) => s.length === 1 && s[0] * 4 === b.length, `[${b.length / 4}]`)
   const shape = features.shape
-  const plan = makePlan(b, ix, shape, oh, ow, options)
+  const taps = cellTaps(makePlan(b, ix, shape, oh, ow, options), shape, oh, ow)
+  const outShape = [ix.length, oh, ow, shape[3]]
   const op = tf.customGrad((f) => ({
-    value: tf.tensor4d(forward((f as tf.Tensor).dataSync() as Float32Array, shape, plan, oh, ow), [
-      ix.length,
-      oh,
-      ow,
-      shape[3],
-    ]),
-    gradFunc: (dy) => tf.tensor4d(backward((dy as tf.Tensor).dataSync() as Float32Array, shape, plan, oh, ow), shape),
+    value: runForward(f as tf.Tensor, taps, outShape),
+    gradFunc: (dy) => runBackward(dy as tf.Tensor, taps, shape),
   }))
   return op(features) as tf.Tensor4D
 }

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: one JSON object per line. Times are medians of a few runs; ratios compare against a
+ * baseline measured in the same process (the machine is shared and noisy).
+ */
+import * as tf from "@tensorflow/tfjs"
+import * as wasm from "@tensorflow/tfjs-backend-wasm"
+import { convMacs, forwardC4, resnetC4 } from "./_resnet_c4.ts"
+import { randomArray } from "./_test_backends.ts"
+import { tinyLoss, tinyParams } from "./_tiny_detector.ts"
+import { conv2dFilterGradient } from "./gradients/conv2d_grad.ts"
+import { registerTrainingKernels } from "./register_training_kernels.ts"
+import { roiAlign } from "./roi_align.ts"
+
+const quick = process.argv.includes("--quick")
+const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o))
+const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d
+
+/** Median wall time (ms) of `runs` calls of `f`, which returns a tensor to read back and free. */
+function timeMs(f: () => tf.Tensor | tf.Tensor[], runs: number, warmup = 1): number {
+  const times: number[] = []
+  for (let i = 0; i < warmup + runs; i++) {
+    const t0 = performance.now()
+    const out = f()
+    const outs = Array.isArray(out) ? out : [out]
+    for (const t of outs) t.dataSync()
+    tf.dispose(outs)
+    if (i >= warmup) times.push(performance.now() - t0)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length / 2)]
+}
+
+registerTrainingKernels()
+await tf.setBackend("wasm")
+emit({ bench: "backend", backend: tf.getBackend(), version: wasm.version_wasm, threads: wasm.getThreadsCount() })
+
+// the in-process ceiling: a 1024x1024 matmul
+const a = tf.randomNormal([1024, 1024])
+const b = tf.randomNormal([1024, 1024])
+const matmulMs = timeMs(() => tf.matMul(a, b), 5, 2)
+const matmulGflops = (2 * 1024 ** 3) / (matmulMs / 1000) / 1e9
+emit({ bench: "matmul1024", ms: round(matmulMs, 1), gflops: round(matmulGflops, 1) })
+tf.dispose([a, b])
+
+// conv filter gradient: ours on wasm vs the cpu backend's Conv2DBackpropFilter kernel
+{
+  const shape = [2, 48, 48, 16]
+  const xData = randomArray(
+    shape.reduce((p, q) => p * q, 1),
+    1,
+  )
+  const dyData = randomArray(2 * 48 * 48 * 32, 2)
+  const attrs = { strides: 1, pad: "same", dilations: 1 } as const
+  const run = (backend: string) => {
+    tf.setBackend(backend)
+    const x = tf.tensor4d(xData, shape as [number, number, number, number])
+    const dy = tf.tensor4d(dyData, [2, 48, 48, 32])
+    const ours = () => conv2dFilterGradient(x, dy, [3, 3, 16, 32], attrs)
+    const kernel = () =>
+      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+        strides: [1, 1],
+        pad: "same",
+        dataFormat: "NHWC",
+        filterShape: [3, 3, 16, 32],
+      } as unknown as tf.NamedAttrMap) as tf.Tensor
+    const result = { ours, kernel, x, dy }
+    return result
+  }
+  const w = run("wasm")
+  const oursMs = timeMs(w.ours, 5)
+  const oursValues = w.ours().dataSync()
+  tf.dispose([w.x, w.dy])
+  const c = run("cpu")
+  const cpuMs = timeMs(c.kernel, quick ? 1 : 3, 0)
+  const cpuValues = c.kernel().dataSync()
+  tf.dispose([c.x, c.dy])
+  let maxErr = 0
+  for (let i = 0; i < cpuValues.length; i++) {
+    maxErr = Math.max(maxErr, Math.abs(oursValues[i] - cpuValues[i]) / Math.max(1, Math.abs(cpuValues[i])))
+  }
+  emit({
+    bench: "conv2dFilterGradient",
+    case: "3x3 16->32 on 2x48x48, stride 1, same",
+    ms: round(oursMs, 1),
+    baselineMs: round(cpuMs, 1),
+    baseline: "cpu backend Conv2DBackpropFilter",
+    ratio: round(cpuMs / oursMs, 1),
+    maxRelError: maxErr,
+  })
+  await tf.setBackend("wasm")
+}
+
+// roiAlign forward+backward at a Faster R-CNN C4 size
+{
+  const features = tf.randomNormal([2, 32, 32, 1024]) as tf.Tensor4D
+  const r = 512
+  const u = randomArray(4 * r, 9)
+  const boxes: number[] = []
+  for (let i = 0; i < r; i++) {
+    const x = (u[4 * i] + 1) * 200
+    const y = (u[4 * i + 1] + 1) * 200
+    boxes.push(x, y, x + 16 + (u[4 * i + 2] + 1) * 100, y + 16 + (u[4 * i + 3] + 1) * 100)
+  }
+  const index = boxes.filter((_, i) => i % 4 === 0).map((_, i) => i % 2)
+  const options = { outputSize: 14, spatialScale: 1 / 16, samplingRatio: 0 }
+  const fwd = timeMs(() => tf.tidy(() => roiAlign(features, boxes, index, options).sum()), 3)
+  const fb = timeMs(
+    () => tf.grad((f: tf.Tensor) => roiAlign(f as tf.Tensor4D, boxes, index, options).sum())(features),
+    3,
+  )
+  emit({
+    bench: "roiAlign",
+    case: "512 RoIs, 2x32x32x1024 -> 14x14 (400 MB out), adaptive sampling",
+    forwardMs: round(fwd, 1),
+    forwardBackwardMs: round(fb, 1),
+  })
+  features.dispose()
+}
+
+// ResNet-50 C4 trunk at 2x512x512x3
+{
+  const size = quick ? 256 : 512
+  const net = resnetC4()
+  const images = tf.randomNormal([2, size, size, 3]) as tf.Tensor4D
+  const { total, stem } = convMacs(net, 2, size, size)
+  const fwdFlops = 2 * total
+  const fbFlops = 2 * (3 * total - stem) // dx and dfilter of every conv, but no dx of the image
+  const runs = quick ? 1 : 2
+  const fwdMs = timeMs(() => tf.tidy(() => forwardC4(net, images)), runs)
+  const fbMs = timeMs(() => {
+    const { value, grads } = tf.variableGrads(() => forwardC4(net, images).mean() as tf.Scalar, [...net.variables])
+    return [value, ...Object.values(grads)]
+  }, runs)
+  for (const [phase, ms, flops] of [
+    ["forward", fwdMs, fwdFlops],
+    ["forward+backward", fbMs, fbFlops],
+  ] as const) {
+    const gflops = flops / (ms / 1000) / 1e9
+    emit({
+      bench: "resnet50C4",
+      phase,
+      input: [2, size, size, 3],
+      seconds: round(ms / 1000, 2),
+      gflop: round(flops / 1e9, 1),
+      gflops: round(gflops, 1),
+      fractionOfMatmul: round(gflops / matmulGflops, 2),
+      goal: phase === "forward+backward" ? 0.6 : undefined,
+    })
+  }
+  tf.dispose([images, ...net.variables, ...net.convs.flatMap((c) => [c.scale, c.shift])])
+}
+
+// live tensors across 20 training steps of a small conv net
+{
+  const params = tinyParams(11)
+  const images = tf.tensor4d(randomArray(2 * 32 * 32 * 3, 11), [2, 32, 32, 3])
+  const optimizer = tf.train.momentum(0.01, 0.9)
+  const step = () => {
+    const loss = optimizer.minimize(() => tinyLoss(params, images, 11), true) as tf.Scalar
+    const v = loss.dataSync()[0]
+    loss.dispose()
+    return v
+  }
+  step() // creates the momentum slots
+  const before = tf.memory().numTensors
+  const t0 = performance.now()
+  for (let i = 0; i < 20; i++) step()
+  const after = tf.memory().numTensors
+  emit({
+    bench: "liveTensors",
+    steps: 20,
+    before,
+    after,
+    equal: before === after,
+    msPerStep: round((performance.now() - t0) / 20, 1),
+  })
+}

@@ -18,12 +18,12 @@ export const synth = Command.make(
   {
     out: Flag.String("out").pipe(Flag.withDescription("folder to write annotations/ and images/ into")),
     images: Flag.Int("images").pipe(
-      Flag.withDescription("number of images, train and val together"),
+      Flag.withDescription("number of images, train and val together (default 200)"),
       Flag.withDefault(200),
     ),
-    seed: Flag.Int("seed").pipe(Flag.withDescription("same seed, same bytes"), Flag.withDefault(0)),
+    seed: Flag.Int("seed").pipe(Flag.withDescription("same seed, same bytes (default 0)"), Flag.withDefault(0)),
     valFraction: Flag.Finite("val-fraction").pipe(
-      Flag.withDescription("share of the images in the val split, in [0, 1)"),
+      Flag.withDescription("share of the images in the val split, in [0, 1) (default 0.2)"),
       Flag.withDefault(0.2),
     ),
     json: Flag.Boolean("json").pipe(

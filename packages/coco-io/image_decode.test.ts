@@ -119,6 +119,7 @@ describe("decodeImage()", () => {
   it.effect("refuses a missing file and a size that disagrees with the annotations", () =>
     Effect.gen(function* () {
       assert.strictEqual((yield* refusal("nowhere.jpg")).reason, "missing")
+      assert.strictEqual((yield* refusal("sub")).reason, "unreadable", "a folder is not a file")
       const error = yield* refusal("good.jpg", { width: 8, height: 16 })
       assert.strictEqual(error.reason, "size-mismatch")
       assert.include(error.message, "16x8")

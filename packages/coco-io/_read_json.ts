@@ -5,7 +5,7 @@ import { RecordSplitter, type SplitterSink } from "./_record_splitter.ts"
 import { CocoReadError } from "./errors.ts"
 
 /** Bytes read at a time; memory stays near this plus the largest record. */
-const CHUNK_BYTES = 16 << 20
+const CHUNK_BYTES = 4 << 20
 
 /**
  * Streams a JSON file through a RecordSplitter, handing batches of top-level array records to `sink`; syntax

@@ -64,7 +64,7 @@ function show(c: number): string {
 }
 
 /** Batches are flushed at the end of each chunk, or sooner once they hold this many bytes. */
-const MAX_BATCH_BYTES = 8 << 20
+const MAX_BATCH_BYTES = 1 << 20
 
 /** Splits the records of a JSON file; feed it with `push`, then call `end`. Each returns a problem or undefined. */
 export class RecordSplitter {

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { candidateChips, candidateContains } from "./candidates.ts"
+import { candidateBox, candidateBoxes, candidateChips, candidateContains } from "./candidates.ts"
 
 const rows = (b: Int32Array) => Array.from({ length: b.length / 4 }, (_, k) => Array.from(b.subarray(4 * k, 4 * k + 4)))
 
@@ -9,7 +9,7 @@ describe("candidateChips()", () => {
     const g = candidateChips(600, 520, { chipSize: 512, stride: 32 })
     assert.strictEqual(g.nx, 3)
     assert.strictEqual(g.ny, 1)
-    assert.deepStrictEqual(rows(g.boxes), [
+    assert.deepStrictEqual(rows(candidateBoxes(g)), [
       [88, 0, 599, 512], // top-right corner: C + 1 tall (min(C, H - 1) = 512)
       [0, 8, 512, 519], // bottom-left corner: C + 1 wide
       [88, 8, 599, 519], // bottom-right corner
@@ -25,7 +25,7 @@ describe("candidateChips()", () => {
   it("is the whole image when the image is smaller than a chip", () => {
     const g = candidateChips(300, 200, { chipSize: 512, stride: 56 })
     assert.strictEqual(g.count, 3)
-    assert.deepStrictEqual(rows(g.boxes), [
+    assert.deepStrictEqual(rows(candidateBoxes(g)), [
       [0, 0, 299, 199],
       [0, 0, 299, 199],
       [0, 0, 299, 199],
@@ -45,10 +45,17 @@ describe("candidateChips()", () => {
       [513, 2000],
     ]) {
       const g = candidateChips(w, h, { chipSize: 512, stride: 57 })
-      for (const [x1, y1, x2, y2] of rows(g.boxes)) {
+      for (const [x1, y1, x2, y2] of rows(candidateBoxes(g))) {
         assert.isTrue(x1 >= 0 && y1 >= 0 && x2 <= w - 1 && y2 <= h - 1 && x1 <= x2 && y1 <= y2, `${[x1, y1, x2, y2]}`)
       }
     }
+  })
+  it("rejects a candidate index out of range", () => {
+    assert.throws(
+      () => candidateBox(candidateChips(600, 520, { chipSize: 512, stride: 32 }), 10),
+      RangeError,
+      "[0, 10)",
+    )
   })
   it("rejects a stride that is not a positive integer", () => {
     assert.throws(() => candidateChips(600, 600, { chipSize: 512, stride: 0 }), RangeError, "stride")

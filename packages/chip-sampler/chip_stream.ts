@@ -43,17 +43,20 @@ export function chipStream(dataset: Dataset, options: ChipStreamOptions): Stream
       }
       const { config, seed, epoch, proposals } = options
       const stride = chipStride(config, { seed, epoch })
-      const copies = options.flip === true ? [false, true] : [false]
+      const copies = options.flip === true ? 2 : 1
       const negatives = proposals !== undefined
-      const entries = function* () {
-        for (let row = 0; row < dataset.images.count; row++) {
-          for (const flip of copies) {
-            const image = datasetImage(dataset, row, { mode: config.mode, flip, proposals })
-            yield chipImage(image, config, { seed, epoch, stride, negatives })
-          }
-        }
-      }
-      return Stream.fromIterable(entries())
+      // Small chunks: a chunk's chips stay alive until folded, and survivors make young-generation GC costly.
+      const entries = Stream.range(0, copies * dataset.images.count - 1, 8)
+      return entries.pipe(
+        Stream.map((entry) => {
+          const image = datasetImage(dataset, Math.floor(entry / copies), {
+            mode: config.mode,
+            flip: entry % copies === 1,
+            proposals,
+          })
+          return chipImage(image, config, { seed, epoch, stride, negatives })
+        }),
+      )
     }),
   )
 }

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { defaultChipConfig } from "./config.ts"
-import { type EligibilityRule, isEligible, measureBoxes } from "./eligibility.ts"
+import { type EligibilityRule, markEligible, measureBoxes } from "./eligibility.ts"
 import type { ChipConfig } from "./types.ts"
 
 // Default COCO scales (3, 1.667, 512 / max side) on a 640 x 480 image, ranges [0,80) [32,150) [120,inf).
@@ -8,13 +8,18 @@ const s = [3, 1.667, 512 / 640]
 
 function eligibleScales(box: ReadonlyArray<number>, config: ChipConfig, rule: EligibilityRule, stride: number) {
   const m = measureBoxes(new Float64Array(box), config.mode)
-  return s.filter((si, i) => isEligible(m, 0, i, { config, fitLimit: (512 - stride - 1) / si, rule })).map(String)
+  const out = new Uint8Array(1)
+  return s
+    .filter(
+      (si, i) => markEligible(m, 1, { config, scaleIndex: i, fitLimit: (512 - stride - 1) / si, rule }, out) === 1,
+    )
+    .map(String)
 }
 
 const reference = { ...defaultChipConfig("reference"), stride: 56 }
 const paper = defaultChipConfig("paper")
 
-describe("isEligible()", () => {
+describe("markEligible()", () => {
   it("reference chips rule: finest < hi, middle [lo, hi), coarsest >= lo (hand-computed)", () => {
     assert.deepStrictEqual(eligibleScales([0, 0, 50, 50], reference, "chips", 56), ["3", "1.667"]) // size 50
     assert.deepStrictEqual(eligibleScales([0, 0, 20, 20], reference, "chips", 56), ["3"]) // 20 < 32 at 1.667

@@ -1,4 +1,4 @@
-import { boxSizes, inValidRange } from "@sniper/boxes"
+import { boxSizes, inValidRange, type ValidRange } from "@sniper/boxes"
 import type { ChipConfig } from "./types.ts"
 
 /** w, h (the reference truncates them to integers), size sqrt(w h) and max(w, h) of each box, original px. */
@@ -26,31 +26,45 @@ export function measureBoxes(boxes: Float64Array, mode: ChipConfig["mode"]): Box
 /** Which rule: `chips` picks the boxes positive chips must cover; `assign` the boxes validity and negatives use. */
 export type EligibilityRule = "chips" | "assign"
 
+/** What eligibility at one scale needs: the config, the scale index and (C - d - 1) / s. */
+export interface EligibilityContext {
+  readonly config: ChipConfig
+  readonly scaleIndex: number
+  readonly fitLimit: number
+  readonly rule: EligibilityRule
+}
+
 /**
- * Whether box `j` is eligible at scale `i` (SNIPER.md section 2). `fitLimit` = (C - d - 1) / s: a box whose
- * longer side reaches it may not fit any chip of the grid, so it is never eligible at a non-coarsest scale.
+ * Marks `out[j] = 1` for each box `j` in [0, count) eligible at the context's scale (SNIPER.md section 2) and
+ * returns how many. `fitLimit` = (C - d - 1) / s: a box whose longer side reaches it may not fit any chip of the
+ * grid, so it is never eligible below the coarsest scale.
  * Reference, `chips`: coarsest size >= lo; finest size < hi, fits, w, h >= 2; middle lo <= size < hi, fits.
  * Reference, `assign`: coarsest size >= lo; others size < hi, fits, w, h >= 2 (no lower bound: the code's quirk).
  * Paper (both rules): lo <= size < hi everywhere, fits below the coarsest, w, h >= 2 at the finest.
- * -1 is unbounded at either end (the reference config has no bounded-by--1 case the code would treat otherwise).
+ * -1 is unbounded at either end (the reference would treat hi = -1 below the coarsest as empty; its configs have none).
  */
-export function isEligible(
-  m: BoxMeasures,
-  j: number,
-  i: number,
-  context: { readonly config: ChipConfig; readonly fitLimit: number; readonly rule: EligibilityRule },
-): boolean {
-  const { config, fitLimit, rule } = context
+export function markEligible(m: BoxMeasures, count: number, context: EligibilityContext, out: Uint8Array): number {
+  const { config, fitLimit, rule, scaleIndex: i } = context
   const last = i === config.validRanges.length - 1
-  const [lo, hi] = config.validRanges[i]
-  const size = m.size[j]
-  const w = m.width[j]
-  const h = m.height[j]
-  const fits = Math.max(w, h) < fitLimit
-  if (config.mode === "paper") {
-    return inValidRange(size, [lo, hi]) && (last || fits) && (i !== 0 || last || (w >= 2 && h >= 2))
+  const full = config.validRanges[i]
+  const [lo, hi] = full
+  const above: ValidRange = [lo, -1]
+  const below: ValidRange = [-1, hi]
+  const paper = config.mode === "paper"
+  const noLowerBound = rule === "assign" || i === 0
+  let marked = 0
+  for (let j = 0; j < count; j++) {
+    const size = m.size[j]
+    const w = m.width[j]
+    const h = m.height[j]
+    const fits = (w > h ? w : h) < fitLimit
+    let ok: boolean
+    if (paper) ok = inValidRange(size, full) && (last || fits) && (i !== 0 || last || (w >= 2 && h >= 2))
+    else if (last) ok = inValidRange(size, above)
+    else if (noLowerBound) ok = inValidRange(size, below) && fits && w >= 2 && h >= 2
+    else ok = inValidRange(size, full) && fits
+    out[j] = ok ? 1 : 0
+    if (ok) marked++
   }
-  if (last) return inValidRange(size, [lo, -1])
-  if (rule === "assign" || i === 0) return inValidRange(size, [-1, hi]) && fits && w >= 2 && h >= 2
-  return inValidRange(size, [lo, hi]) && fits
+  return marked
 }

@@ -1,4 +1,4 @@
-import { type CandidateGrid, candidateContains, gridStart } from "./candidates.ts"
+import { type CandidateGrid, candidateBox, candidateContains, gridStart } from "./candidates.ts"
 import type { Prng } from "./prng.ts"
 
 /**
@@ -48,10 +48,11 @@ export function greedyCover(grid: CandidateGrid, boxes: Float64Array, prng: Prng
     const pick = picks++
     chosen[pick] = best
     newly[pick] = bestCount
+    const [cx1, cy1, cx2, cy2] = candidateBox(grid, best)
     for (let j = 0; j < m; j++) {
       if (coveredBy[j] >= 0) continue
       const o = 4 * j
-      if (candidateContains(grid, best, boxes[o], boxes[o + 1], boxes[o + 2], boxes[o + 3])) {
+      if (cx1 <= boxes[o] && cy1 <= boxes[o + 1] && boxes[o + 2] <= cx2 && boxes[o + 3] <= cy2) {
         coveredBy[j] = pick
         addContaining(grid, counts, boxes, j, -1)
       }

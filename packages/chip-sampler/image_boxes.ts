@@ -23,73 +23,76 @@ export interface CocoImage {
  */
 export function imageBoxes(image: CocoImage, options: { readonly mode: Mode; readonly flip?: boolean }): ImageBoxes {
   const n = image.bbox.length >> 2
-  const boxes = new Float64Array(4 * n)
-  const category = new Int32Array(n)
-  const crowd = new Uint8Array(n)
-  const annotation = new Int32Array(n)
   const flip = options.flip === true
-  const truncate = options.mode === "reference"
-  let kept = 0
-  for (let j = 0; j < n; j++) {
-    if (image.area !== undefined && !(image.area[j] > 0)) continue
-    if (!toInclusive(image.bbox, j, { image, boxes, at: kept, truncate, mode: options.mode, flip })) continue
-    category[kept] = image.category[j]
-    crowd[kept] = image.crowd[j]
-    annotation[kept] = j
-    kept++
+  const frame = { width: image.width, height: image.height, flip }
+  const boxes = new Float64Array(4 * n)
+  const annotation = new Int32Array(n)
+  const kept = toInclusive(image.bbox, boxes, { ...frame, mode: options.mode, area: image.area, kept: annotation })
+  const category = new Int32Array(kept)
+  const crowd = new Uint8Array(kept)
+  for (let k = 0; k < kept; k++) {
+    category[k] = image.category[annotation[k]]
+    crowd[k] = image.crowd[annotation[k]]
   }
   const p = (image.proposals?.length ?? 0) >> 2
   const proposals = new Float64Array(4 * p)
-  let keptP = 0
-  for (let j = 0; j < p; j++) {
-    const at = keptP
-    if (toInclusive(image.proposals!, j, { image, boxes: proposals, at, truncate: false, mode: "paper", flip })) keptP++
-  }
+  const keptP = p === 0 ? 0 : toInclusive(image.proposals!, proposals, { ...frame, mode: "proposals" })
   return {
     id: image.id,
     width: image.width,
     height: image.height,
-    boxes: boxes.slice(0, 4 * kept),
-    category: category.slice(0, kept),
-    crowd: crowd.slice(0, kept),
-    annotation: annotation.slice(0, kept),
-    proposals: proposals.slice(0, 4 * keptP),
+    boxes: kept === n ? boxes : boxes.slice(0, 4 * kept),
+    category,
+    crowd,
+    annotation: kept === n ? annotation : annotation.slice(0, kept),
+    proposals: keptP === p ? proposals : proposals.slice(0, 4 * keptP),
     flip,
   }
 }
 
+/**
+ * Converts xywh boxes into `out` (kept boxes packed at the front); returns how many were kept and writes their
+ * input indices to `kept`. `proposals` converts like paper mode (no truncation, no area check).
+ */
 function toInclusive(
   xywh: Float64Array,
-  j: number,
-  out: {
-    readonly image: CocoImage
-    readonly boxes: Float64Array
-    readonly at: number
-    readonly truncate: boolean
-    readonly mode: Mode
+  out: Float64Array,
+  o: {
+    readonly width: number
+    readonly height: number
     readonly flip: boolean
+    readonly mode: Mode | "proposals"
+    readonly area?: Float64Array | undefined
+    readonly kept?: Int32Array | undefined
   },
-): boolean {
-  const { width, height } = out.image
-  const x = xywh[4 * j]
-  const y = xywh[4 * j + 1]
-  const w = xywh[4 * j + 2]
-  const h = xywh[4 * j + 3]
-  let x1 = Math.max(0, x)
-  let y1 = Math.max(0, y)
-  let x2 = Math.min(width - 1, (out.mode === "reference" ? x1 : x) + Math.max(0, w - 1))
-  let y2 = Math.min(height - 1, (out.mode === "reference" ? y1 : y) + Math.max(0, h - 1))
-  if (!(x2 >= x1 && y2 >= y1)) return false
-  if (out.truncate) {
-    x1 = Math.trunc(x1)
-    y1 = Math.trunc(y1)
-    x2 = Math.trunc(x2)
-    y2 = Math.trunc(y2)
+): number {
+  const { width, height, flip, area, kept } = o
+  const reference = o.mode === "reference"
+  const n = xywh.length >> 2
+  let at = 0
+  for (let j = 0; j < n; j++) {
+    if (area !== undefined && !(area[j] > 0)) continue
+    const x = xywh[4 * j]
+    const y = xywh[4 * j + 1]
+    const w = xywh[4 * j + 2]
+    const h = xywh[4 * j + 3]
+    let x1 = Math.max(0, x)
+    let y1 = Math.max(0, y)
+    let x2 = Math.min(width - 1, (reference ? x1 : x) + Math.max(0, w - 1))
+    let y2 = Math.min(height - 1, (reference ? y1 : y) + Math.max(0, h - 1))
+    if (!(x2 >= x1 && y2 >= y1)) continue
+    if (reference) {
+      x1 = Math.trunc(x1)
+      y1 = Math.trunc(y1)
+      x2 = Math.trunc(x2)
+      y2 = Math.trunc(y2)
+    }
+    out[4 * at] = flip ? width - 1 - x2 : x1
+    out[4 * at + 1] = y1
+    out[4 * at + 2] = flip ? width - 1 - x1 : x2
+    out[4 * at + 3] = y2
+    if (kept !== undefined) kept[at] = j
+    at++
   }
-  const o = 4 * out.at
-  out.boxes[o] = out.flip ? width - 1 - x2 : x1
-  out.boxes[o + 1] = y1
-  out.boxes[o + 2] = out.flip ? width - 1 - x1 : x2
-  out.boxes[o + 3] = y2
-  return true
+  return at
 }

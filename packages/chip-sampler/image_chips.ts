@@ -1,8 +1,8 @@
 import { assignBoxes } from "./assign_boxes.ts"
-import { type CandidateGrid, candidateChips } from "./candidates.ts"
+import { type CandidateGrid, candidateBox, candidateChips } from "./candidates.ts"
 import { chipStride } from "./chip_stride.ts"
-import { type ChipFrame, chipTruth, visitChipBoxes } from "./chip_truth.ts"
-import { isEligible, measureBoxes } from "./eligibility.ts"
+import { chipTruth, visitChipBoxes } from "./chip_truth.ts"
+import { markEligible, measureBoxes } from "./eligibility.ts"
 import { greedyCover } from "./greedy_cover.ts"
 import { imageScales } from "./image_scales.ts"
 import { Prng } from "./prng.ts"
@@ -16,6 +16,8 @@ export interface ChipImageOptions {
   readonly negatives?: boolean | undefined
   /** Stride of this epoch; default `chipStride(config, { seed, epoch })`. */
   readonly stride?: number | undefined
+  /** The greedy cover implementation; default `greedyCover` (benchmarks pass the naive one, same result). */
+  readonly cover?: typeof greedyCover | undefined
 }
 
 type Corners = readonly [x1: number, y1: number, x2: number, y2: number]
@@ -31,9 +33,16 @@ class ImageChip implements Chip {
   readonly y2: number
   readonly grid: Corners
   readonly flip: boolean
-  #truth: ChipTruth | (() => ChipTruth)
+  readonly #index: number
+  readonly #truthOf: (chip: ImageChip, index: number) => ChipTruth
+  #truth: ChipTruth | undefined
 
-  constructor(draft: Draft, scale: number, flip: boolean, truth: (frame: ChipFrame) => ChipTruth) {
+  constructor(
+    draft: Draft,
+    scale: number,
+    flip: boolean,
+    truth: { readonly index: number; readonly of: (chip: ImageChip, index: number) => ChipTruth },
+  ) {
     this.negative = draft.negative
     this.scaleIndex = draft.scaleIndex
     this.scale = scale
@@ -43,11 +52,12 @@ class ImageChip implements Chip {
     this.x2 = draft.grid[2] / scale
     this.y2 = draft.grid[3] / scale
     this.flip = flip
-    this.#truth = () => truth(this)
+    this.#index = truth.index
+    this.#truthOf = truth.of
   }
 
   get truth(): ChipTruth {
-    if (typeof this.#truth === "function") this.#truth = this.#truth()
+    this.#truth ??= this.#truthOf(this, this.#index)
     return this.#truth
   }
 }
@@ -76,6 +86,7 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
   const sc = imageScales(config.scales, image.width, image.height)
   const prng = new Prng([seed, epoch, image.id, image.flip ? 1 : 0])
   const nScales = sc.scale.length
+  const cover = options.cover ?? greedyCover
 
   // Boxes as the reference's r['boxes']: non-crowd ground truth first, then proposals.
   const nImage = image.boxes.length >> 2
@@ -109,15 +120,17 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
   let eligiblePairs = 0
   let coveredPairs = 0
   const wanted = new Int32Array(nAll)
+  const mask = new Uint8Array(nGt)
 
   for (let i = 0; i < nScales; i++) {
     const s = sc.scale[i]
     const box = scaled.subarray(4 * i * nAll, 4 * (i + 1) * nAll)
     scaleBoxes(all, box, { s, width: sc.width[i], height: sc.height[i], float32: reference })
-    const context = { config, fitLimit: (c - stride - 1) / s, rule: "chips" as const }
+    const context = { config, scaleIndex: i, fitLimit: (c - stride - 1) / s, rule: "chips" as const }
+    markEligible(measures, nGt, context, mask)
     let m = 0
     for (let j = 0; j < nGt; j++) {
-      if (isEligible(measures, j, i, context)) {
+      if (mask[j] === 1) {
         wanted[m++] = j
         eligibleAnywhere[j] = 1
       }
@@ -125,19 +138,15 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
     firstOfScale[i] = drafts.length
     if (m > 0) {
       const grid = gridOf(i)
-      const cover = greedyCover(grid, pick(box, wanted, m), prng)
+      const picked = cover(grid, pick(box, wanted, m), prng)
       eligiblePairs += m
-      for (const by of cover.coveredBy) if (by >= 0) coveredPairs++
-      for (const k of cover.chosen) drafts.push({ negative: false, scaleIndex: i, grid: cornersOf(grid.boxes, k) })
+      for (const by of picked.coveredBy) if (by >= 0) coveredPairs++
+      for (const k of picked.chosen) drafts.push({ negative: false, scaleIndex: i, grid: candidateBox(grid, k) })
     }
-    const assign = { ...context, rule: "assign" as const }
+    const row = assignable.subarray(i * nAll, (i + 1) * nAll)
+    markEligible(measures, nAll, { ...context, rule: "assign" }, row)
     let a = 0
-    for (let j = 0; j < nAll; j++) {
-      if (isEligible(measures, j, i, assign)) {
-        assignable[i * nAll + j] = 1
-        wanted[a++] = j
-      }
-    }
+    for (let j = 0; j < nAll; j++) if (row[j] === 1) wanted[a++] = j
     const first = firstOfScale[i]
     const chips = drafts.length - first
     if (chips === 0 || a === 0) continue
@@ -150,7 +159,7 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
       for (let r = 0; r < a; r++) {
         const j = wanted[r]
         for (let d = first; d < drafts.length; d++) {
-          if (contains(drafts[d].grid, box, j)) {
+          if (contains(drafts[d].grid, box, 4 * j)) {
             covered[i * nAll + j] = 1
             break
           }
@@ -169,9 +178,9 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
       if (m === 0) continue
       const s = sc.scale[i]
       const grid = gridOf(i)
-      const cover = greedyCover(grid, pick(scaled.subarray(4 * i * nAll, 4 * (i + 1) * nAll), wanted, m), prng)
+      const picked = cover(grid, pick(scaled.subarray(4 * i * nAll, 4 * (i + 1) * nAll), wanted, m), prng)
       const first = drafts.length
-      for (const k of cover.chosen) drafts.push({ negative: true, scaleIndex: i, grid: cornersOf(grid.boxes, k) })
+      for (const k of picked.chosen) drafts.push({ negative: true, scaleIndex: i, grid: candidateBox(grid, k) })
       const out = negAssignedTo.subarray(i * nAll, (i + 1) * nAll)
       const boxIds = wanted.subarray(0, m)
       const counts = reference
@@ -183,7 +192,7 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
             out,
             first,
           })
-        : cover.newlyCovered
+        : picked.newlyCovered
       const min = i === 0 ? config.minProposals.finest : config.minProposals.others
       for (let k = 0; k < counts.length; k++) if (counts[k] > min) kept.push(first + k)
     }
@@ -196,27 +205,35 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
     kept[u] = v
   }
 
-  const validAnywhere = new Uint8Array(nImage)
-  const finish = (d: number): Chip => {
+  // Why box jImage is (not) valid in draft d; `current` is the draft the shared closures look at.
+  const reasonIn = (d: number, jImage: number): IgnoreReason => {
     const draft = drafts[d]
     const i = draft.scaleIndex
-    const reasonOf = (jImage: number): IgnoreReason => {
-      const j = allIndexOf[jImage]
-      const at = i * nAll + j
-      if (assignable[at] === 0) return IgnoreReason.outOfRange
-      if (reference) {
-        return (draft.negative ? negAssignedTo[at] : assignedTo[at]) === d ? IgnoreReason.valid : IgnoreReason.otherChip
-      }
-      return contains(draft.grid, scaled.subarray(4 * i * nAll), j) ? IgnoreReason.valid : IgnoreReason.cut
+    const j = allIndexOf[jImage]
+    const at = i * nAll + j
+    if (assignable[at] === 0) return IgnoreReason.outOfRange
+    if (reference) {
+      return (draft.negative ? negAssignedTo[at] : assignedTo[at]) === d ? IgnoreReason.valid : IgnoreReason.otherChip
     }
-    const chip = new ImageChip(draft, sc.scale[i], image.flip, (frame) => chipTruth(image, frame, { config, reasonOf }))
-    visitChipBoxes(image, chip, {
-      config,
-      reasonOf,
-      visit: (j, _x1, _y1, _x2, _y2, r) => {
-        if (r === IgnoreReason.valid) validAnywhere[j] = 1
-      },
-    })
+    return contains(draft.grid, scaled, 4 * at) ? IgnoreReason.valid : IgnoreReason.cut
+  }
+  let current = 0
+  const validAnywhere = new Uint8Array(nImage)
+  const tallyOptions = {
+    config,
+    reasonOf: (jImage: number) => reasonIn(current, jImage),
+    visit: (j: number, _x1: number, _y1: number, _x2: number, _y2: number, r: IgnoreReason) => {
+      if (r === IgnoreReason.valid) validAnywhere[j] = 1
+    },
+  }
+  const truth = {
+    index: 0,
+    of: (chip: ImageChip, d: number) => chipTruth(image, chip, { config, reasonOf: (j) => reasonIn(d, j) }),
+  }
+  const finish = (d: number): Chip => {
+    const chip = new ImageChip(drafts[d], sc.scale[drafts[d].scaleIndex], image.flip, { ...truth, index: d })
+    current = d
+    visitChipBoxes(image, chip, tallyOptions)
     return chip
   }
   const positives: Array<Chip> = []
@@ -271,13 +288,9 @@ function chipBoxes(drafts: ReadonlyArray<Draft>, first: number, s: number): Floa
   return out
 }
 
-function contains(grid: Corners, boxes: Float64Array, j: number): boolean {
-  const o = 4 * j
+/** Whether the chip's grid corners hold the box at `boxes[o .. o + 3]`. */
+function contains(grid: Corners, boxes: Float64Array, o: number): boolean {
   return grid[0] <= boxes[o] && grid[1] <= boxes[o + 1] && boxes[o + 2] <= grid[2] && boxes[o + 3] <= grid[3]
-}
-
-function cornersOf(boxes: Int32Array, k: number): Corners {
-  return [boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3]]
 }
 
 function pick(boxes: Float64Array, ids: Int32Array, m: number): Float64Array {

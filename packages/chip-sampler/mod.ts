@@ -15,7 +15,7 @@
  */
 
 export type { CandidateGrid } from "./candidates.ts"
-export { candidateChips, candidateContains } from "./candidates.ts"
+export { candidateBox, candidateBoxes, candidateChips, candidateContains } from "./candidates.ts"
 export type { ChipStats, ChipTally } from "./chip_stats.ts"
 export { chipStats, emptyTally, statsOf, tallyImage } from "./chip_stats.ts"
 export type { ChipStreamOptions } from "./chip_stream.ts"

@@ -51,7 +51,17 @@ export function accumulate(matches: Matches, params: CocoParams, categoryCount: 
   const tp = new Int32Array(T)
   const fp = new Int32Array(T)
   const least = new Int32Array(R) // c_r
-  const { outcome, uniform, rank, score } = matches
+  const { outcome } = matches
+  // rank, score and uniform codes laid out in the sorted order, so the passes below read memory in sequence
+  const rank = new Int32Array(matches.count)
+  const score = new Float64Array(matches.count)
+  const uniform = new Uint8Array(matches.count * A)
+  for (let i = 0; i < matches.count; i++) {
+    const s = slots[i]
+    rank[i] = matches.rank[s]
+    score[i] = matches.score[s]
+    for (let a = 0; a < A; a++) uniform[i * A + a] = matches.uniform[s * A + a]
+  }
 
   for (let k = 0; k < K; k++) {
     for (let a = 0; a < A; a++) {
@@ -71,22 +81,21 @@ export function accumulate(matches: Matches, params: CocoParams, categoryCount: 
         let nd = 0
         let firstScore = 0
         for (let i = start[k]; i < start[k + 1]; i++) {
-          const s = slots[i]
-          if (rank[s] >= cap) continue
-          if (nd++ === 0) firstScore = score[s]
-          const same = uniform[s * A + a]
+          if (rank[i] >= cap) continue
+          if (nd++ === 0) firstScore = score[i]
+          const same = uniform[i * A + a]
           if (same === FALSE_POSITIVE) {
             fpAll++
             continue
           }
           if (same === IGNORED) continue
-          const base = (s * A + a) * T
+          const base = (slots[i] * A + a) * T
           for (let t = 0; t < T; t++) {
             const code = outcome[base + t]
             if (code === TRUE_POSITIVE) {
               const c = ++tp[t]
               tpPrecision[t * longest + c - 1] = c / (fp[t] + fpAll + c + EPS)
-              tpScore[t * longest + c - 1] = score[s]
+              tpScore[t * longest + c - 1] = score[i]
             } else if (code === FALSE_POSITIVE) fp[t]++
           }
         }

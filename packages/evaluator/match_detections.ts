@@ -23,7 +23,8 @@ export interface Matches {
   /** 0-based rank within its image and category, per slot */
   readonly rank: Int32Array
   readonly score: Float64Array
-  /** outcome code per slot, area range and IoU threshold at [(slot * A + a) * T + t] */
+  /** outcome code per slot, area range and IoU threshold at [(slot * A + a) * T + t]; written only where
+   * `uniform` is MIXED (elsewhere the code is `uniform`'s) */
   readonly outcome: Uint8Array
   /** per slot and area range at [slot * A + a]: the code shared by all T thresholds, or MIXED */
   readonly uniform: Uint8Array
@@ -114,18 +115,26 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
   const gtCrowd = new Uint8Array(ann.count)
   for (let i = 0; i < ann.count; i++) {
     const row = gtGroups.rows[i]
-    for (let c = 0; c < 4; c++) gtBoxes[i * 4 + c] = ann.bbox[row * 4 + c]
+    gtBoxes[i * 4] = ann.bbox[row * 4]
+    gtBoxes[i * 4 + 1] = ann.bbox[row * 4 + 1]
+    gtBoxes[i * 4 + 2] = ann.bbox[row * 4 + 2]
+    gtBoxes[i * 4 + 3] = ann.bbox[row * 4 + 3]
     gtCrowd[i] = ann.iscrowd[row]
   }
   const dtBoxes = new Float64Array(dt.count * 4)
   for (let i = 0; i < dt.count; i++) {
     const row = dtGroups.rows[i]
-    for (let c = 0; c < 4; c++) dtBoxes[i * 4 + c] = dt.bbox[row * 4 + c]
+    dtBoxes[i * 4] = dt.bbox[row * 4]
+    dtBoxes[i * 4 + 1] = dt.bbox[row * 4 + 1]
+    dtBoxes[i * 4 + 2] = dt.bbox[row * 4 + 2]
+    dtBoxes[i * 4 + 3] = dt.bbox[row * 4 + 3]
   }
   let iou: Float64Array<ArrayBufferLike> = new Float64Array(0)
   const order = new Int32Array(maxGt) // ground truth in pycocotools' order: not ignored first, stable
   const taken = new Uint8Array(maxGt * T) // per threshold: ground truth already matched
   const thresholds = params.iouThresholds.map((t) => Math.min(t, 1 - 1e-10))
+  const areaLo = Float64Array.from(params.areaRanges, ([lo]) => lo)
+  const areaHi = Float64Array.from(params.areaRanges, ([, hi]) => hi)
   const dtArea = new Float64Array(maxDt)
   const dtBest = new Float64Array(maxDt) // best IoU of a detection over the group's ground truth
 
@@ -159,7 +168,8 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
       dtBest[d] = best
     }
     for (let a = 0; a < A; a++) {
-      const [lo, hi] = params.areaRanges[a]
+      const lo = areaLo[a]
+      const hi = areaHi[a]
       let regular = 0
       for (let j = 0; j < G; j++) {
         const row = gtRows[gtFrom + j]
@@ -177,7 +187,6 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
         const unmatched = dtArea[d] < lo || dtArea[d] > hi ? IGNORED : FALSE_POSITIVE
         if (dtBest[d] < thresholds[0]) {
           // overlaps nothing enough at any threshold: the common case, decided without the scan
-          for (let t = 0; t < T; t++) outcome[at * T + t] = unmatched
           uniform[at] = unmatched
           continue
         }

@@ -5,12 +5,11 @@
  * console.log(formatStats(result.stats, result.params))
  * @module
  */
-export { type Accumulated, accumulate } from "./accumulate.ts"
+export type { Accumulated } from "./accumulate.ts"
 export { type CategoryAp, type CocoEvaluation, evaluateBoxes } from "./coco_eval.ts"
 export { addImageDetections, type DetectionChunks, emptyDetections, toDetections } from "./detection_columns.ts"
 export { evaluateFiles, type FileEvaluation } from "./evaluate_files.ts"
 export type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
-export { FALSE_POSITIVE, IGNORED, type Matches, matchDetections, TRUE_POSITIVE } from "./match_detections.ts"
 export { type MergedDetections, type MergeOptions, mergeScales, type ScaleDetections } from "./merge_scales.ts"
 export { type AreaRange, type CocoParams, cocoBboxParams } from "./params.ts"
 export { type CurveOptions, PlotError, prCurveSpec, precisionCurve, renderSvg } from "./pr_curve.ts"

@@ -4,5 +4,6 @@ import { chips } from "./chips.ts"
 import { dataset } from "./dataset.ts"
 import { evalCommand } from "./eval.ts"
 import { synth } from "./synth.ts"
+import { train } from "./train.ts"
 
-export const subcommands = [backend, synth, dataset, chips, evalCommand] as const
+export const subcommands = [train, backend, synth, dataset, chips, evalCommand] as const

@@ -1,0 +1,40 @@
+/** Test-only: a training run small enough for a unit test (tiny network, 128 px chips, a few synthetic images). */
+import { demoConfig, type TrainConfig } from "./config.ts"
+
+export function tinyTrainConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
+  const d = demoConfig.detector
+  return {
+    ...demoConfig,
+    name: "tiny",
+    data: { synthetic: { images: 5, seed: 3, valFraction: 0.4 } },
+    chips: {
+      ...demoConfig.chips,
+      chipSize: 128,
+      scales: [{ factor: 0.5 }, { factor: 0.25 }, { short: -1, long: 128 }],
+    },
+    detector: {
+      ...d,
+      backbone: { ...d.backbone, width: 1 / 16 },
+      rpn: {
+        ...d.rpn,
+        channels: 8,
+        train: { ...d.rpn.train, postNmsTopK: 32 },
+        test: { ...d.rpn.test, postNmsTopK: 32 },
+      },
+      roi: { ...d.roi, channels: 4, fcDim: 16 },
+    },
+    epochs: 2,
+    chipsPerBatch: 2,
+    checkpointEvery: 2,
+    logEvery: 1,
+    test: {
+      ...demoConfig.test,
+      scales: [
+        { short: -1, long: 192 },
+        { short: -1, long: 96 },
+        { short: -1, long: 64 },
+      ],
+    },
+    ...overrides,
+  }
+}

@@ -1,0 +1,213 @@
+import { DetectorConfig, sniperR50 } from "@sniper/detector-model"
+import { Effect, Schema } from "effect"
+import { InvalidTrainConfig } from "./errors.ts"
+
+const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
+const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
+const Bound = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(-1))
+
+/** A scale in factor form or (short, long) resolution form (SNIPER.md section 1). */
+const ScaleSpec = Schema.Union([Schema.Struct({ factor: Positive }), Schema.Struct({ short: Bound, long: Bound })])
+
+/** `[lo, hi)` on box size sqrt(w h) in original px; -1 = unbounded. */
+const Range = Schema.Tuple([Bound, Bound])
+
+/** A COCO instances file and the folder its `file_name`s are relative to. */
+const DataSplit = Schema.Struct({ annotations: Schema.String, images: Schema.String })
+
+/**
+ * One training run, as data: saved into the run folder, and compared on resume. Sizes in px; steps count
+ * optimizer updates of `chipsPerBatch` chips.
+ */
+export const TrainConfig = Schema.Struct({
+  name: Schema.String,
+  seed: Schema.Int,
+  /** Undefined splits mean the embedded synthetic data set, generated on first use. */
+  data: Schema.Struct({
+    train: Schema.optional(DataSplit),
+    val: Schema.optional(DataSplit),
+    synthetic: Schema.Struct({ images: PositiveInt, seed: Schema.Int, valFraction: Schema.Finite }),
+  }),
+  chips: Schema.Struct({
+    mode: Schema.Literals(["reference", "paper"]),
+    chipSize: PositiveInt,
+    scales: Schema.Array(ScaleSpec),
+    validRanges: Schema.Array(Range),
+    stride: Schema.Union([PositiveInt, Schema.Literal("random")]),
+    /** Train on each image's horizontally flipped copy too (SNIPER.md section 4). */
+    flip: Schema.Boolean,
+  }),
+  detector: DetectorConfig,
+  optimizer: Schema.Struct({
+    kind: Schema.Literals(["sgd", "adam"]),
+    learningRate: Positive,
+    momentum: NonNegative,
+    weightDecay: NonNegative,
+    /** Linear warm-up from learningRate x warmupFactor over warmupSteps (the reference: 1000 steps, 0.0005/0.015). */
+    warmupSteps: Count,
+    warmupFactor: Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+    /** Epochs (fractional) after which the rate is multiplied by decayFactor (the reference: 5.33). */
+    decayEpochs: Schema.Array(NonNegative),
+    decayFactor: Positive,
+  }),
+  epochs: PositiveInt,
+  chipsPerBatch: PositiveInt,
+  /** Save a checkpoint every this many steps (and at the end of every epoch). */
+  checkpointEvery: PositiveInt,
+  /** Print a progress line every this many steps. */
+  logEvery: PositiveInt,
+  /** Multi-scale inference on the val split after training (SNIPER.md section 6). */
+  test: Schema.Struct({
+    scales: Schema.Array(Schema.Struct({ short: Bound, long: Bound })),
+    /** Per test scale, sizes (lo, hi] in original px it is trusted for; -1 = unbounded. */
+    validRanges: Schema.Array(Range),
+    merge: Schema.Literals(["soft-nms", "nms"]),
+    maxPerImage: PositiveInt,
+    scoreThreshold: NonNegative,
+    /** Evaluate at most this many val images (0 = all). */
+    maxImages: Count,
+  }),
+})
+export type TrainConfig = typeof TrainConfig.Type
+
+/**
+ * The embedded default: a small ResNet-18 at quarter width on 256 px chips of the synthetic data set, sized so
+ * that `npm run train` finishes in minutes on two CPU cores with the wasm backend. The scales and ranges keep
+ * SNIPER's shape (a fine, a middle and a whole-image scale) at the synthetic images' sizes.
+ */
+export const demoConfig: TrainConfig = {
+  name: "demo",
+  seed: 1,
+  data: { synthetic: { images: 60, seed: 7, valFraction: 0.2 } },
+  chips: {
+    mode: "reference",
+    chipSize: 256,
+    scales: [{ factor: 1 }, { factor: 0.5 }, { short: -1, long: 256 }],
+    validRanges: [
+      [-1, 64],
+      [40, 160],
+      [120, -1],
+    ],
+    stride: 32,
+    flip: false,
+  },
+  detector: {
+    ...sniperR50,
+    numClasses: 6,
+    backbone: { ...sniperR50.backbone, depth: 18, width: 0.25, freezeAt: 0, bnMomentum: 0.9 },
+    rpn: {
+      ...sniperR50.rpn,
+      channels: 64,
+      train: { ...sniperR50.rpn.train, preNmsTopK: 2000, postNmsTopK: 128 },
+      test: { ...sniperR50.rpn.test, preNmsTopK: 2000, postNmsTopK: 200 },
+    },
+    roi: { ...sniperR50.roi, channels: 64, fcDim: 256 },
+  },
+  optimizer: {
+    kind: "adam",
+    learningRate: 1e-3,
+    momentum: 0.9,
+    weightDecay: 0,
+    warmupSteps: 20,
+    warmupFactor: 0.1,
+    decayEpochs: [5],
+    decayFactor: 0.1,
+  },
+  epochs: 6,
+  chipsPerBatch: 4,
+  checkpointEvery: 25,
+  logEvery: 5,
+  test: {
+    scales: [
+      { short: -1, long: 1024 },
+      { short: -1, long: 512 },
+      { short: -1, long: 256 },
+    ],
+    validRanges: [
+      [-1, 80],
+      [32, 200],
+      [100, -1],
+    ],
+    merge: "soft-nms",
+    maxPerImage: 100,
+    scoreThreshold: 0.001,
+    maxImages: 0,
+  },
+}
+
+/**
+ * SNIPER's COCO recipe with ResNet-50 (SNIPER.md sections 0, 4, 6): 512 chips at 3x, 1.667x and 512 px, the
+ * reference's random stride, SGD 0.015 with 1000 warm-up steps and a step at 5.33 of 7 epochs, batch 16.
+ */
+export const sniperCocoR50: TrainConfig = {
+  ...demoConfig,
+  name: "sniper-coco-r50",
+  chips: {
+    mode: "reference",
+    chipSize: 512,
+    scales: [{ factor: 3 }, { factor: 1.667 }, { short: -1, long: 512 }],
+    validRanges: [
+      [-1, 80],
+      [32, 150],
+      [120, -1],
+    ],
+    stride: "random",
+    flip: true,
+  },
+  detector: sniperR50,
+  optimizer: {
+    kind: "sgd",
+    learningRate: 0.015,
+    momentum: 0.9,
+    weightDecay: 1e-4,
+    warmupSteps: 1000,
+    warmupFactor: 0.0005 / 0.015,
+    decayEpochs: [5.33],
+    decayFactor: 0.1,
+  },
+  epochs: 7,
+  chipsPerBatch: 16,
+  checkpointEvery: 500,
+  logEvery: 20,
+  test: {
+    scales: [
+      { short: 1400, long: 2000 },
+      { short: 800, long: 1280 },
+      { short: 480, long: 512 },
+    ],
+    validRanges: [
+      [-1, 90],
+      [32, 180],
+      [75, -1],
+    ],
+    merge: "soft-nms",
+    maxPerImage: 200,
+    scoreThreshold: 0.001,
+    maxImages: 0,
+  },
+}
+
+/** Validates an unknown value as a TrainConfig, with the cross-field rules the schema cannot state. */
+export const decodeTrainConfig = Effect.fn("decodeTrainConfig")(function* (input: unknown) {
+  const config = yield* Schema.decodeUnknownEffect(TrainConfig)(input).pipe(
+    Effect.mapError(
+      (error) => new InvalidTrainConfig({ field: "config", problem: error.message.replace(/\s+/g, " ") }),
+    ),
+  )
+  const stride = config.detector.anchors.stride
+  if (config.chips.chipSize % stride !== 0) {
+    return yield* new InvalidTrainConfig({
+      field: "chips.chipSize",
+      problem: `must be a multiple of the detector's stride ${stride}, got ${config.chips.chipSize}`,
+    })
+  }
+  if (config.test.validRanges.length !== config.test.scales.length) {
+    return yield* new InvalidTrainConfig({
+      field: "test.validRanges",
+      problem: `must give one range per test scale (${config.test.scales.length}), got ${config.test.validRanges.length}`,
+    })
+  }
+  return config
+})

@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { TensorRuntime } from "@sniper/tensor-runtime"
+import { Effect } from "effect"
+import { tinyTrainConfig } from "./_tiny_config.ts"
+import { decodeTrainConfig, train } from "./mod.ts"
+
+const quiet = () => Effect.void
+const dataDir = mkdtempSync(join(tmpdir(), "trainer-data-"))
+
+function losses(runDir: string): Array<number> {
+  return readFileSync(join(runDir, "log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => (JSON.parse(line) as { total: number }).total)
+}
+
+const run = (runDir: string, maxSteps: number | undefined, evaluate = false) =>
+  train({ config: tinyTrainConfig(), runDir, dataDir, maxSteps, evaluate, log: quiet }).pipe(
+    Effect.provide(TensorRuntime.layerQuiet),
+  )
+
+describe("train()", () => {
+  it.effect(
+    "resumes from its checkpoint with exactly the losses of an uninterrupted run",
+    () =>
+      Effect.gen(function* () {
+        const whole = mkdtempSync(join(tmpdir(), "run-whole-"))
+        const split = mkdtempSync(join(tmpdir(), "run-split-"))
+        const a = yield* run(whole, 5)
+        assert.strictEqual(a.steps, 5)
+        assert.isFalse(a.finished)
+        const b1 = yield* run(split, 3)
+        assert.strictEqual(b1.steps, 3)
+        const b2 = yield* run(split, 5)
+        assert.strictEqual(b2.steps, 5)
+        const la = losses(whole)
+        const lb = losses(split)
+        assert.strictEqual(la.length, 5)
+        assert.deepStrictEqual(lb, la)
+        for (const l of la) assert.isTrue(Number.isFinite(l) && l > 0)
+      }),
+    300_000,
+  )
+
+  it.effect(
+    "finishes its epochs, then evaluates on val and writes metrics, detections and the config",
+    () =>
+      Effect.gen(function* () {
+        const dir = mkdtempSync(join(tmpdir(), "run-eval-"))
+        const result = yield* run(dir, undefined, true)
+        assert.isTrue(result.finished)
+        assert.strictEqual(result.stats?.length, 12)
+        for (const s of result.stats ?? []) assert.isTrue(s === -1 || (s >= 0 && s <= 1))
+        for (const f of ["config.json", "checkpoint.safetensors", "metrics.json", "detections_val.json", "result.json"])
+          assert.isTrue(existsSync(join(dir, f)), f)
+        // A finished run resumed again trains no further step.
+        const again = yield* run(dir, undefined, false)
+        assert.strictEqual(again.steps, result.steps)
+      }),
+    300_000,
+  )
+
+  it.effect("refuses to resume a run folder made by another configuration", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "run-mismatch-"))
+      yield* run(dir, 1)
+      const other = tinyTrainConfig({ seed: 99 })
+      const error = yield* train({ config: other, runDir: dir, dataDir, maxSteps: 2, log: quiet }).pipe(
+        Effect.provide(TensorRuntime.layerQuiet),
+        Effect.flip,
+      )
+      assert.strictEqual(error._tag, "RunMismatch")
+      assert.include(error.message, dir)
+    }),
+  )
+
+  it.effect("names the field of a configuration that cannot run", () =>
+    Effect.gen(function* () {
+      const error = yield* decodeTrainConfig({
+        ...tinyTrainConfig(),
+        chips: { ...tinyTrainConfig().chips, chipSize: 100 },
+      }).pipe(Effect.flip)
+      assert.include(error.message, "chips.chipSize")
+      const wrongClasses = tinyTrainConfig({ detector: { ...tinyTrainConfig().detector, numClasses: 3 } })
+      const mismatch = yield* train({
+        config: wrongClasses,
+        runDir: mkdtempSync(join(tmpdir(), "r-")),
+        dataDir,
+        log: quiet,
+      }).pipe(Effect.provide(TensorRuntime.layerQuiet), Effect.flip)
+      assert.include(mismatch.message, "detector.numClasses")
+    }),
+  )
+})

@@ -3,10 +3,16 @@
  * matters (score order), monotone where only bounds matter (coordinates searched with a slack).
  */
 
-/** Monotone 32-bit keys of `values` rounded to float32: a <= b implies key(a) <= key(b). -0 is taken as +0. */
+/**
+ * 32-bit keys ordered as `values` rounded to float32: key(a) < key(b) iff fround(a) < fround(b), equal keys iff
+ * equal rounded values (-0 counts as +0, including tiny negatives that round to -0).
+ */
 export function float32Keys(values: ArrayLike<number>, n: number, stride = 1, offset = 0): Uint32Array {
   const f = new Float32Array(n)
-  for (let i = 0; i < n; i++) f[i] = values[i * stride + offset] + 0
+  for (let i = 0; i < n; i++) {
+    const v = Math.fround(values[i * stride + offset])
+    f[i] = v === 0 ? 0 : v
+  }
   const u = new Uint32Array(f.buffer)
   for (let i = 0; i < n; i++) {
     const bits = u[i]

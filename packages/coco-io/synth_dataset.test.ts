@@ -33,72 +33,83 @@ async function hashes(dir: string): Promise<Record<string, string>> {
 }
 
 describe("writeSynthDataset()", () => {
-  it.effect("gives identical bytes for the same seed and different bytes for another", () =>
-    Effect.gen(function* () {
-      const [a, b, c] = [yield* temp, yield* temp, yield* temp]
-      const summary = yield* writeSynthDataset(a, { images: 5, seed: 42, valFraction: 0.4 })
-      yield* writeSynthDataset(b, { images: 5, seed: 42, valFraction: 0.4 })
-      yield* writeSynthDataset(c, { images: 5, seed: 43, valFraction: 0.4 })
-      const [ha, hb, hc] = yield* Effect.promise(() => Promise.all([hashes(a), hashes(b), hashes(c)]))
-      assert.strictEqual(Object.keys(ha).length, 7, "5 images and 2 json files")
-      assert.deepStrictEqual(ha, hb)
-      assert.notDeepEqual(ha["annotations/instances_train.json"], hc["annotations/instances_train.json"])
-      assert.deepStrictEqual([summary.train.images, summary.val.images], [3, 2])
-    }),
+  it.effect(
+    "gives identical bytes for the same seed and different bytes for another",
+    () =>
+      Effect.gen(function* () {
+        const [a, b, c] = [yield* temp, yield* temp, yield* temp]
+        const summary = yield* writeSynthDataset(a, { images: 5, seed: 42, valFraction: 0.4 })
+        yield* writeSynthDataset(b, { images: 5, seed: 42, valFraction: 0.4 })
+        yield* writeSynthDataset(c, { images: 5, seed: 43, valFraction: 0.4 })
+        const [ha, hb, hc] = yield* Effect.promise(() => Promise.all([hashes(a), hashes(b), hashes(c)]))
+        assert.strictEqual(Object.keys(ha).length, 7, "5 images and 2 json files")
+        assert.deepStrictEqual(ha, hb)
+        assert.notDeepEqual(ha["annotations/instances_train.json"], hc["annotations/instances_train.json"])
+        assert.deepStrictEqual([summary.train.images, summary.val.images], [3, 2])
+      }),
+    60_000,
   )
-  it.effect("writes COCO instances files whose images, boxes and ids agree with the files on disk", () =>
-    Effect.gen(function* () {
-      const out = yield* temp
-      let progress = 0
-      const summary = yield* writeSynthDataset(out, { images: 6, seed: 7, onProgress: () => progress++ })
-      assert.strictEqual(progress, 6)
-      const seen = new Set<number>()
-      for (const split of ["train", "val"] as const) {
-        const text = yield* Effect.promise(() => readFile(join(out, "annotations", `instances_${split}.json`), "utf8"))
-        const coco = JSON.parse(text)
-        assert.strictEqual(coco.images.length, summary[split].images)
-        assert.strictEqual(coco.annotations.length, summary[split].annotations)
-        assert.deepStrictEqual(
-          coco.categories.map((c: { id: number }) => c.id),
-          [1, 2, 3, 4, 5, 6],
-        )
-        const files = yield* Effect.promise(() => readdir(join(out, "images", split)))
-        assert.deepStrictEqual(files.sort(), coco.images.map((i: { file_name: string }) => i.file_name).sort())
-        const sizes = new Map<number, [number, number]>(
-          coco.images.map((i: { id: number; width: number; height: number }) => [i.id, [i.width, i.height]]),
-        )
-        for (const a of coco.annotations) {
-          assert.isFalse(seen.has(a.id), "annotation ids are unique across splits")
-          seen.add(a.id)
-          const [w, h] = sizes.get(a.image_id) as [number, number]
-          const [x, y, bw, bh] = a.bbox
-          assert.isTrue(x >= 0 && y >= 0 && bw > 0 && bh > 0 && x + bw <= w && y + bh <= h, JSON.stringify(a.bbox))
+  it.effect(
+    "writes COCO instances files whose images, boxes and ids agree with the files on disk",
+    () =>
+      Effect.gen(function* () {
+        const out = yield* temp
+        let progress = 0
+        const summary = yield* writeSynthDataset(out, { images: 6, seed: 7, onProgress: () => progress++ })
+        assert.strictEqual(progress, 6)
+        const seen = new Set<number>()
+        for (const split of ["train", "val"] as const) {
+          const text = yield* Effect.promise(() =>
+            readFile(join(out, "annotations", `instances_${split}.json`), "utf8"),
+          )
+          const coco = JSON.parse(text)
+          assert.strictEqual(coco.images.length, summary[split].images)
+          assert.strictEqual(coco.annotations.length, summary[split].annotations)
+          assert.deepStrictEqual(
+            coco.categories.map((c: { id: number }) => c.id),
+            [1, 2, 3, 4, 5, 6],
+          )
+          const files = yield* Effect.promise(() => readdir(join(out, "images", split)))
+          assert.deepStrictEqual(files.sort(), coco.images.map((i: { file_name: string }) => i.file_name).sort())
+          const sizes = new Map<number, [number, number]>(
+            coco.images.map((i: { id: number; width: number; height: number }) => [i.id, [i.width, i.height]]),
+          )
+          for (const a of coco.annotations) {
+            assert.isFalse(seen.has(a.id), "annotation ids are unique across splits")
+            seen.add(a.id)
+            const [w, h] = sizes.get(a.image_id) as [number, number]
+            const [x, y, bw, bh] = a.bbox
+            assert.isTrue(x >= 0 && y >= 0 && bw > 0 && bh > 0 && x + bw <= w && y + bh <= h, JSON.stringify(a.bbox))
+          }
         }
-      }
-      assert.strictEqual(summary.train.images + summary.val.images, 6)
-      assert.strictEqual(summary.val.images, 1, "round(6 * 0.2)")
-    }),
+        assert.strictEqual(summary.train.images + summary.val.images, 6)
+        assert.strictEqual(summary.val.images, 1, "round(6 * 0.2)")
+      }),
+    60_000,
   )
-  it.effect("loads with loadDataset, and every image decodes at its annotated size", () =>
-    Effect.gen(function* () {
-      const out = yield* temp
-      const summary = yield* writeSynthDataset(out, { images: 5, seed: 8, valFraction: 0.4 })
-      for (const split of ["train", "val"] as const) {
-        const dataset = yield* loadDataset(join(out, "annotations", `instances_${split}.json`))
-        assert.strictEqual(dataset.images.count, summary[split].images)
-        assert.strictEqual(dataset.annotations.count, summary[split].annotations)
-        assert.deepStrictEqual(dataset.categories.name, ["disc", "square", "triangle", "star", "ring", "cross"])
-        for (let row = 0; row < dataset.images.count; row++) {
-          const image = yield* decodeImage(join(out, "images", split), imageRefOf(dataset, row))
-          assert.strictEqual(image.pixels.length, image.width * image.height * 3)
+  it.effect(
+    "loads with loadDataset, and every image decodes at its annotated size",
+    () =>
+      Effect.gen(function* () {
+        const out = yield* temp
+        const summary = yield* writeSynthDataset(out, { images: 5, seed: 8, valFraction: 0.4 })
+        for (const split of ["train", "val"] as const) {
+          const dataset = yield* loadDataset(join(out, "annotations", `instances_${split}.json`))
+          assert.strictEqual(dataset.images.count, summary[split].images)
+          assert.strictEqual(dataset.annotations.count, summary[split].annotations)
+          assert.deepStrictEqual(dataset.categories.name, ["disc", "square", "triangle", "star", "ring", "cross"])
+          for (let row = 0; row < dataset.images.count; row++) {
+            const image = yield* decodeImage(join(out, "images", split), imageRefOf(dataset, row))
+            assert.strictEqual(image.pixels.length, image.width * image.height * 3)
+          }
+          for (let a = 0; a < dataset.annotations.count; a++) {
+            const [w, h] = [dataset.annotations.bbox[4 * a + 2], dataset.annotations.bbox[4 * a + 3]]
+            assert.isTrue(w > 0 && h > 0)
+            assert.strictEqual(dataset.annotations.iscrowd[a], 0)
+          }
         }
-        for (let a = 0; a < dataset.annotations.count; a++) {
-          const [w, h] = [dataset.annotations.bbox[4 * a + 2], dataset.annotations.bbox[4 * a + 3]]
-          assert.isTrue(w > 0 && h > 0)
-          assert.strictEqual(dataset.annotations.iscrowd[a], 0)
-        }
-      }
-    }),
+      }),
+    60_000,
   )
   it("refuses bad arguments with RangeError", () => {
     assert.throws(() => Effect.runSync(writeSynthDataset("/nonexistent", { images: 0, seed: 1 })), RangeError)

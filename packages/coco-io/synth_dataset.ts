@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { Effect, Schema } from "effect"
 import { SynthPrng } from "./synth_prng.ts"
 import { renderScene } from "./synth_render.ts"
-import { makeScene, type Scene } from "./synth_scene.ts"
+import { makeScene, type Scene, type SceneObject } from "./synth_scene.ts"
 import { synthCategories } from "./synth_shapes.ts"
 
 /** A file of the synthetic data set could not be written. */
@@ -56,46 +56,53 @@ function fileName(id: number, scene: Scene): string {
   return `${String(id).padStart(6, "0")}.${scene.format}`
 }
 
-/** A COCO instances file for `scenes` (image id = index + 1, annotation ids counted from `firstAnnotationId`). */
-export function synthCocoJson(
-  scenes: ReadonlyArray<{ readonly id: number; readonly scene: Scene }>,
-  firstAnnotationId: number,
-) {
+/** What the annotation files keep of a rendered scene (the pixels and polygons are dropped once written). */
+interface Written {
+  readonly id: number
+  readonly fileName: string
+  readonly width: number
+  readonly height: number
+  readonly objects: ReadonlyArray<{
+    readonly category: number
+    readonly box: SceneObject["box"]
+    readonly area: number
+  }>
+}
+
+function written(id: number, scene: Scene): Written {
+  const objects = scene.objects.map((o) => ({ category: o.shape.category, box: o.box, area: o.area }))
+  return { id, fileName: fileName(id, scene), width: scene.width, height: scene.height, objects }
+}
+
+/**
+ * A COCO instances file for the written images, annotation ids counted from `firstAnnotationId`. `area` is the
+ * shape's own area (occlusion not subtracted); no `segmentation` is written, to keep large sets small.
+ */
+function cocoJson(images: ReadonlyArray<Written>, firstAnnotationId: number) {
   let annotationId = firstAnnotationId
-  const images = scenes.map(({ id, scene }) => ({
-    id,
-    file_name: fileName(id, scene),
-    width: scene.width,
-    height: scene.height,
-  }))
-  const annotations = scenes.flatMap(({ id, scene }) =>
-    scene.objects.map((o) => {
-      const [x1, y1, x2, y2] = o.box
-      return {
-        id: annotationId++,
-        image_id: id,
-        category_id: o.shape.category + 1,
-        bbox: [r2(x1), r2(y1), r2(x2 - x1), r2(y2 - y1)],
-        area: r2(o.area),
-        iscrowd: 0,
-        segmentation: [Array.from(o.shape.outer)],
-      }
-    }),
-  )
   return {
     info: { description: "SNIPER synthetic shapes", version: "1", year: 2026 },
     licenses: [],
-    images,
-    annotations,
+    images: images.map(({ id, fileName, width, height }) => ({ id, file_name: fileName, width, height })),
+    annotations: images.flatMap(({ id, objects }) =>
+      objects.map(({ category, box: [x1, y1, x2, y2], area }) => ({
+        id: annotationId++,
+        image_id: id,
+        category_id: category + 1,
+        bbox: [r2(x1), r2(y1), r2(x2 - x1), r2(y2 - y1)],
+        area: r2(area),
+        iscrowd: 0,
+      })),
+    ),
     categories: synthCategories.map((name, i) => ({ id: i + 1, name, supercategory: "shape" })),
   }
 }
 
-function summarize(scenes: ReadonlyArray<Scene>): SynthSplitSummary {
+function summarize(images: ReadonlyArray<Written>): SynthSplitSummary {
   let annotations = 0
   let tiny = 0
   let large = 0
-  for (const scene of scenes) {
+  for (const scene of images) {
     for (const { box } of scene.objects) {
       const size = Math.sqrt((box[2] - box[0]) * (box[3] - box[1]))
       annotations++
@@ -103,7 +110,7 @@ function summarize(scenes: ReadonlyArray<Scene>): SynthSplitSummary {
       if (size > 0.5 * Math.min(scene.width, scene.height)) large++
     }
   }
-  return { images: scenes.length, annotations, tiny, large }
+  return { images: images.length, annotations, tiny, large }
 }
 
 /**
@@ -138,7 +145,7 @@ export const writeSynthDataset = Effect.fn("writeSynthDataset")(function* (out: 
   let done = 0
   let bytes = 0
   // Two images in flight: one builds its scene and background in JS while sharp encodes the other.
-  const scenes = yield* Effect.forEach(
+  const images = yield* Effect.forEach(
     Array.from({ length: total }, (_, index) => index),
     (index) =>
       Effect.gen(function* () {
@@ -148,22 +155,22 @@ export const writeSynthDataset = Effect.fn("writeSynthDataset")(function* (out: 
         yield* write(join(out, "images", split, fileName(index + 1, scene)), encoded)
         bytes += encoded.length
         options.onProgress?.(++done, total)
-        return { id: index + 1, scene }
+        return written(index + 1, scene)
       }),
     { concurrency: 2 },
   )
-  const train = scenes.slice(0, total - valCount)
-  const val = scenes.slice(total - valCount)
-  const trainJson = JSON.stringify(synthCocoJson(train, 1))
-  const valJson = JSON.stringify(synthCocoJson(val, 1 + summarize(train.map((s) => s.scene)).annotations))
+  const train = images.slice(0, total - valCount)
+  const val = images.slice(total - valCount)
+  const trainJson = JSON.stringify(cocoJson(train, 1))
+  const valJson = JSON.stringify(cocoJson(val, 1 + summarize(train).annotations))
   yield* write(join(out, "annotations", "instances_train.json"), trainJson)
   yield* write(join(out, "annotations", "instances_val.json"), valJson)
   return {
     out,
     seed,
     categories: [...synthCategories],
-    train: summarize(train.map((s) => s.scene)),
-    val: summarize(val.map((s) => s.scene)),
+    train: summarize(train),
+    val: summarize(val),
     bytes: bytes + trainJson.length + valJson.length,
   } satisfies SynthSummary
 })

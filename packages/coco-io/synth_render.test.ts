@@ -58,35 +58,41 @@ function checkBoxes(scene: Scene, data: Uint8Array, channels: number, label: str
 const decode = (png: Buffer) => Effect.promise(() => sharp(png).raw().toBuffer({ resolveWithObject: true }))
 
 describe("renderScene()", () => {
-  it.effect("paints each object of generated scenes out to its box", () =>
-    Effect.gen(function* () {
-      let checked = 0
-      for (const index of [0, 1, 2, 5]) {
-        const scene = labelled(synthScene(11, index))
-        const { data, info } = yield* decode(yield* renderScene(scene))
-        assert.deepStrictEqual([info.width, info.height], [scene.width, scene.height])
-        checked += checkBoxes(scene, data, info.channels, `scene ${index}`)
-      }
-      assert.isAtLeast(checked, 8)
-    }),
-  )
-  it.effect("keeps boxes exact in a crowded scene where most placements overlap", () =>
-    Effect.gen(function* () {
-      const prng = new SynthPrng([9])
-      const sizes = Array.from({ length: 60 }, () => prng.uniform(60, 220))
-      const objects = placeObjects(prng, [400, 400], sizes)
-      let overlaps = 0
-      for (const a of objects) {
-        for (const b of objects) {
-          if (a !== b && a.box[0] < b.box[2] && b.box[0] < a.box[2] && a.box[1] < b.box[3] && b.box[1] < a.box[3])
-            overlaps++
+  it.effect(
+    "paints each object of generated scenes out to its box",
+    () =>
+      Effect.gen(function* () {
+        let checked = 0
+        for (const index of [0, 1, 2, 5]) {
+          const scene = labelled(synthScene(11, index))
+          const { data, info } = yield* decode(yield* renderScene(scene))
+          assert.deepStrictEqual([info.width, info.height], [scene.width, scene.height])
+          checked += checkBoxes(scene, data, info.channels, `scene ${index}`)
         }
-      }
-      assert.isAtLeast(overlaps, 20, "the scene exercises occlusion")
-      const base = synthScene(11, 0)
-      const scene = labelled({ ...base, width: 400, height: 400, objects })
-      const { data, info } = yield* decode(yield* renderScene(scene))
-      assert.isAtLeast(checkBoxes(scene, data, info.channels, "crowded"), 10)
-    }),
+        assert.isAtLeast(checked, 8)
+      }),
+    60_000,
+  )
+  it.effect(
+    "keeps boxes exact in a crowded scene where most placements overlap",
+    () =>
+      Effect.gen(function* () {
+        const prng = new SynthPrng([9])
+        const sizes = Array.from({ length: 60 }, () => prng.uniform(60, 220))
+        const objects = placeObjects(prng, [400, 400], sizes)
+        let overlaps = 0
+        for (const a of objects) {
+          for (const b of objects) {
+            if (a !== b && a.box[0] < b.box[2] && b.box[0] < a.box[2] && a.box[1] < b.box[3] && b.box[1] < a.box[3])
+              overlaps++
+          }
+        }
+        assert.isAtLeast(overlaps, 20, "the scene exercises occlusion")
+        const base = synthScene(11, 0)
+        const scene = labelled({ ...base, width: 400, height: 400, objects })
+        const { data, info } = yield* decode(yield* renderScene(scene))
+        assert.isAtLeast(checkBoxes(scene, data, info.channels, "crowded"), 10)
+      }),
+    60_000,
   )
 })

@@ -90,7 +90,11 @@ export const saveWeights = Effect.fn("saveWeights")(function* (
 })
 
 /** Differences between a file's header and `expect`, one sentence each (empty when they agree). */
-export function weightMismatches(header: Header, expect: Readonly<Record<string, TensorSpec>>): string[] {
+export function weightMismatches(
+  header: Header,
+  expect: Readonly<Record<string, TensorSpec>>,
+  ignore: (name: string) => boolean = () => false,
+): string[] {
   const problems: string[] = []
   const inFile = new Map(header.entries.map((e) => [e.name, e]))
   for (const [name, spec] of Object.entries(expect)) {
@@ -105,18 +109,23 @@ export function weightMismatches(header: Header, expect: Readonly<Record<string,
     if (e.dtype !== spec.dtype) problems.push(`"${name}" has dtype ${e.dtype}, expected ${spec.dtype}`)
   }
   for (const e of header.entries) {
-    if (!(e.name in expect)) problems.push(`unexpected "${e.name}" (${e.dtype} [${e.shape.join(", ")}])`)
+    if (!(e.name in expect) && !ignore(e.name))
+      problems.push(`unexpected "${e.name}" (${e.dtype} [${e.shape.join(", ")}])`)
   }
   return problems
 }
 
 /**
- * Reads every tensor of a safetensors file. With `expect`, the names, shapes and dtypes must match exactly
- * (WeightsMismatch lists every difference); nothing is created unless the whole file checks out.
+ * Reads every tensor of a safetensors file. With `expect`, the names, shapes and dtypes must match exactly,
+ * apart from extra names `ignore` accepts (WeightsMismatch lists every difference); nothing is created
+ * unless the whole file checks out.
  */
 export const loadWeights = Effect.fn("loadWeights")(function* (
   path: string,
-  options: { readonly expect?: Readonly<Record<string, TensorSpec>> } = {},
+  options: {
+    readonly expect?: Readonly<Record<string, TensorSpec>>
+    readonly ignore?: (name: string) => boolean
+  } = {},
 ) {
   checkHost()
   const bytes = yield* Effect.tryPromise({
@@ -126,7 +135,7 @@ export const loadWeights = Effect.fn("loadWeights")(function* (
   const header = decodeHeader(bytes, bytes.length)
   if (typeof header === "string") return yield* new WeightsFileError({ path, problem: header })
   if (options.expect !== undefined) {
-    const problems = weightMismatches(header, options.expect)
+    const problems = weightMismatches(header, options.expect, options.ignore)
     if (problems.length > 0) return yield* new WeightsMismatch({ path, problems })
   }
   const tensors: Record<string, tf.Tensor> = {}
@@ -140,15 +149,16 @@ export const loadWeights = Effect.fn("loadWeights")(function* (
 })
 
 /**
- * Loads a file into existing variables (same names, shapes, dtypes, nothing more or less) and returns the
- * file's metadata; on any mismatch no variable is touched.
+ * Loads a file into existing variables (same names, shapes, dtypes; no other names unless `ignore` accepts
+ * them, e.g. `isOptimizerSlot`) and returns the file's metadata; on any mismatch no variable is touched.
  */
 export const loadWeightsInto = Effect.fn("loadWeightsInto")(function* (
   path: string,
   variables: Readonly<Record<string, tf.Variable>>,
+  options: { readonly ignore?: (name: string) => boolean } = {},
 ) {
   const expect = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, { shape: v.shape, dtype: v.dtype }]))
-  const { tensors, metadata } = yield* loadWeights(path, { expect })
+  const { tensors, metadata } = yield* loadWeights(path, { expect, ignore: options.ignore })
   for (const [name, v] of Object.entries(variables)) v.assign(tensors[name])
   tf.dispose(Object.values(tensors))
   return metadata

@@ -55,7 +55,7 @@ export function baselineNms(dets: Det[], iouThreshold: number, off = 0): number[
 /** Textbook Soft-NMS on objects: pick the max (ties by index), decay the rest, drop below the threshold. */
 export function baselineSoftNms(
   dets: Det[],
-  options: { method: "linear" | "gaussian"; sigma: number; iouThreshold: number; scoreThreshold: number },
+  options: { method: "linear" | "gaussian" | "hard"; sigma: number; iouThreshold: number; scoreThreshold: number },
   off = 0,
 ): { keep: number[]; scores: number[] } {
   let rest = dets.filter((d) => d.score >= options.scoreThreshold).map((d) => ({ ...d }))
@@ -71,7 +71,7 @@ export function baselineSoftNms(
       if (options.method === "gaussian") {
         if (iou > 0) d.score *= Math.exp(-(iou * iou) / options.sigma)
       } else if (iou > options.iouThreshold) {
-        d.score *= 1 - iou
+        d.score *= options.method === "hard" ? 0 : 1 - iou
       }
     }
     rest = rest.filter((d) => d.score >= options.scoreThreshold)

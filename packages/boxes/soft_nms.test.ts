@@ -64,7 +64,7 @@ describe("softNms()", () => {
     assert.isBelow(inclusive.scores[2], Math.fround(0.7))
   })
   it("refuses bad options", () => {
-    assert.throws(() => softNms(pair, [1, 1], { method: "hard" as "linear" }), RangeError, 'method must be "linear"')
+    assert.throws(() => softNms(pair, [1, 1], { method: "soft" as "linear" }), RangeError, 'method must be "linear"')
     assert.throws(() => softNms(pair, [1, 1], { method: "gaussian", sigma: -1 }), RangeError, "sigma must be")
     assert.throws(() => softNms(pair, [1], { method: "gaussian" }), RangeError, "expected one per box (2)")
     assert.throws(() => softNms(pair, [1, Number.NaN], { method: "linear" }), RangeError, "must not be NaN")
@@ -93,9 +93,23 @@ describe("softNms()", () => {
       assert.deepStrictEqual(Array.from(soft.keep), Array.from(nms(s.boxes, scores, { iouThreshold: t, plusOne: p })))
     },
   )
+  it.prop("hard equals NMS for scores above the threshold", [scoredIn(0.01), iouThreshold, plusOne], ([s, t, p]) => {
+    const soft = softNms(s.boxes, s.scores, { method: "hard", iouThreshold: t, plusOne: p })
+    assert.deepStrictEqual(Array.from(soft.keep), Array.from(nms(s.boxes, s.scores, { iouThreshold: t, plusOne: p })))
+    assert.deepStrictEqual(
+      Array.from(soft.scores),
+      Array.from(soft.keep, (i) => Math.fround(s.scores[i])),
+    )
+  })
   it.prop(
     "equals the array-of-objects baseline",
-    [scoredIn(0), real(0.05, 2), iouThreshold, plusOne, Arbitrary.schema(Schema.Literals(["linear", "gaussian"]))],
+    [
+      scoredIn(0),
+      real(0.05, 2),
+      iouThreshold,
+      plusOne,
+      Arbitrary.schema(Schema.Literals(["linear", "gaussian", "hard"])),
+    ],
     ([s, sigma, t, p, method]) => {
       const options = { method, sigma, iouThreshold: t, scoreThreshold: 0.01 }
       const expected = baselineSoftNms(toDets(s.boxes, s.scores), options, p ? 1 : 0)
@@ -106,7 +120,7 @@ describe("softNms()", () => {
   )
   it.prop(
     "equals the baseline on real-valued boxes of very different sizes",
-    [realScoredBoxes, real(0.01, 1), Arbitrary.schema(Schema.Literals(["linear", "gaussian"]))],
+    [realScoredBoxes, real(0.01, 1), Arbitrary.schema(Schema.Literals(["linear", "gaussian", "hard"]))],
     ([s, sigma, method]) => {
       const options = { method, sigma, iouThreshold: 0.1, scoreThreshold: 0.05 }
       const expected = baselineSoftNms(toDets(s.boxes, s.scores), options)

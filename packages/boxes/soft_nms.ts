@@ -5,11 +5,12 @@ import type { BoxArray, WidthOptions } from "./types.ts"
 /**
  * Options of {@link softNms}. Each selected box M multiplies the score of every remaining box b by
  * `gaussian`: exp(-IoU(M, b)² / sigma) (sigma default 0.5; 0 removes any overlapping box), or
- * `linear`: 1 - IoU when IoU > iouThreshold (default 0.3), else 1.
+ * `linear`: 1 - IoU when IoU > iouThreshold (default 0.3), else 1, or
+ * `hard`: 0 when IoU > iouThreshold, else 1 (greedy NMS; the reference's method 0).
  * Boxes whose score is below `scoreThreshold` (default 0.001) are dropped; at most `maxOutput` are selected.
  */
 export interface SoftNmsOptions extends WidthOptions {
-  readonly method: "linear" | "gaussian"
+  readonly method: "linear" | "gaussian" | "hard"
   readonly sigma?: number | undefined
   readonly iouThreshold?: number | undefined
   readonly scoreThreshold?: number | undefined
@@ -34,9 +35,10 @@ export function softNms(
   const n = boxCount(boxes)
   checkPerBox("scores", scores, n, "run Soft-NMS")
   const gaussian = options.method === "gaussian"
-  if (!gaussian && options.method !== "linear") {
+  const hard = options.method === "hard"
+  if (!gaussian && !hard && options.method !== "linear") {
     throw new RangeError(
-      `Cannot run Soft-NMS: method must be "linear" or "gaussian", current value is ${options.method}`,
+      `Cannot run Soft-NMS: method must be "linear", "gaussian" or "hard", current value is ${options.method}`,
     )
   }
   const sigma = options.sigma ?? 0.5
@@ -195,7 +197,7 @@ export function softNms(
         const iou = inter / (ba + area[q] - inter)
         let weight: number
         if (gaussian) weight = Math.exp(-iou * iou * invSigma)
-        else if (iou > nt) weight = 1 - iou
+        else if (iou > nt) weight = hard ? 0 : 1 - iou
         else continue
         const s = score[q] * weight
         score[q] = s

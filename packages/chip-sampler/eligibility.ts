@@ -57,7 +57,7 @@ export function markEligible(m: BoxMeasures, count: number, context: Eligibility
     const size = m.size[j]
     const w = m.width[j]
     const h = m.height[j]
-    const fits = (w > h ? w : h) < fitLimit
+    const fits = Math.max(w, h) < fitLimit
     let ok: boolean
     if (paper) ok = inValidRange(size, full) && (last || fits) && (i !== 0 || last || (w >= 2 && h >= 2))
     else if (last) ok = inValidRange(size, above)

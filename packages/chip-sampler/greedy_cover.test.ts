@@ -10,10 +10,10 @@ const seedArb = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2 ** 31
 /** Random boxes that fit a chip of the grid (max side < C - d - 1), clipped to [0, W - 2] x [0, H - 2]. */
 function randomBoxes(rng: Prng, grid: CandidateGrid, count: number): Float64Array {
   const out = new Float64Array(4 * count)
-  const maxSide = grid.chipSize - grid.stride - 2
+  const maxSide = grid.chipSize - grid.stride - 4 // sides stay below C - d - 1
   for (let j = 0; j < count; j++) {
-    const w = 2 + rng.next() * Math.min(maxSide, grid.width - 3)
-    const h = 2 + rng.next() * Math.min(maxSide, grid.height - 3)
+    const w = 2 + rng.next() * Math.min(maxSide, grid.width - 4)
+    const h = 2 + rng.next() * Math.min(maxSide, grid.height - 4)
     const x = rng.next() * (grid.width - 2 - w)
     const y = rng.next() * (grid.height - 2 - h)
     out.set([x, y, x + w, y + h], 4 * j)

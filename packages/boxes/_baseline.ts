@@ -36,8 +36,17 @@ export function baselineIou(a: Det, b: Det, off = 0): number {
   return union > 0 ? inter / union : 0
 }
 
-export function baselineIouMatrix(a: Det[], b: Det[], off = 0): number[][] {
-  return a.map((da) => b.map((db) => baselineIou(da, db, off)))
+/** IoU matrix of object boxes; a crowd column divides the intersection by the row box's area instead. */
+export function baselineIouMatrix(a: Det[], b: Det[], off = 0, crowd?: ArrayLike<boolean | number>): number[][] {
+  return a.map((da) =>
+    b.map((db, j) => {
+      if (!crowd?.[j]) return baselineIou(da, db, off)
+      const iw = Math.min(da.x2, db.x2) - Math.max(da.x1, db.x1) + off
+      const ih = Math.min(da.y2, db.y2) - Math.max(da.y1, db.y1) + off
+      const area = Math.max(0, da.x2 - da.x1 + off) * Math.max(0, da.y2 - da.y1 + off)
+      return iw > 0 && ih > 0 && area > 0 ? (iw * ih) / area : 0
+    }),
+  )
 }
 
 /** Textbook greedy NMS: sort by score (ties by index), keep the first, drop all above the threshold, repeat. */

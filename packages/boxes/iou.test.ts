@@ -13,6 +13,15 @@ const realBoxes = Arbitrary.map(
   (rows) => Float64Array.from(rows.flat(), (v) => v * 0.7318235 + 0.0123),
 )
 
+/** 130 to 160 real-valued boxes (16,900+ pairs: iouMatrix's indexed path), sides 0 to 1000 px, some empty. */
+const manyBoxes = Arbitrary.map(
+  Arbitrary.array(Arbitrary.all([real(-300, 300), real(-300, 300), real(-3, 3), real(-3, 3)]), {
+    minLength: 130,
+    maxLength: 160,
+  }),
+  (rows) => Float32Array.from(rows.flatMap(([x, y, lw, lh]) => [x, y, x + (lw < -2.5 ? 0 : 10 ** lw), y + 10 ** lh])),
+)
+
 describe("iouMatrix()", () => {
   it("matches hand-computed overlaps", () => {
     // [0,0,2,2] vs [1,1,3,3]: intersection 1, union 4 + 4 - 1 = 7
@@ -48,6 +57,17 @@ describe("iouMatrix()", () => {
     const expected = baselineIouMatrix(toDets(a), toDets(b), p ? 1 : 0).flat()
     assert.deepStrictEqual(Array.from(iouMatrix(a, b, { plusOne: p })), expected)
   })
+  it.prop(
+    "takes its indexed path on large inputs with the same results as the baseline",
+    [manyBoxes, manyBoxes, plusOne, plusOne],
+    ([a, b, p, withCrowd]) => {
+      const m = b.length / 4
+      const crowd = withCrowd ? Array.from({ length: m }, (_, j) => j % 3 === 0) : undefined
+      const expected = baselineIouMatrix(toDets(a), toDets(b), p ? 1 : 0, crowd).flat()
+      assert.deepStrictEqual(Array.from(iouMatrix(a, b, { plusOne: p, crowd })), expected)
+    },
+    { arbitrary: { runs: 25 } },
+  )
   it.prop(
     "gives 1 on the diagonal for non-empty boxes",
     [intBoxes({ span: 300, minSide: 1, maxSide: 50, maxCount: 10 })],

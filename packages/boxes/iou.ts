@@ -1,4 +1,5 @@
 import { boxCount, checkPerBox } from "./_check.ts"
+import { float32Keys, radixArgsort } from "./_order.ts"
 import { areas } from "./format.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
 
@@ -7,9 +8,13 @@ export interface IouOptions extends WidthOptions {
   readonly crowd?: ArrayLike<number | boolean> | undefined
 }
 
+/** From this many pairs on, {@link iouMatrix} indexes the columns instead of testing every pair. */
+const indexFromPairs = 1 << 14
+
 /**
  * IoU of every xyxy box of `a` (rows) with every box of `b` (columns), row-major `a.count x b.count`.
  * Disjoint or empty pairs give 0. Crowd columns use the row box's area as the denominator.
+ * Large inputs visit only the columns whose x-extent can meet each row (same arithmetic, same result).
  */
 export function iouMatrix(a: BoxArray, b: BoxArray, options?: IouOptions): Float64Array {
   const n = boxCount(a)
@@ -20,6 +25,10 @@ export function iouMatrix(a: BoxArray, b: BoxArray, options?: IouOptions): Float
   const areaA = areas(a, options)
   const areaB = areas(b, options)
   const out = new Float64Array(n * m)
+  if (n * m >= indexFromPairs) {
+    indexedIou(a, b, areaA, areaB, off, crowd, out)
+    return out
+  }
   for (let i = 0; i < n; i++) {
     const ax1 = a[4 * i]
     const ay1 = a[4 * i + 1]
@@ -39,6 +48,94 @@ export function iouMatrix(a: BoxArray, b: BoxArray, options?: IouOptions): Float
     }
   }
   return out
+}
+
+/**
+ * {@link iouMatrix} for large inputs: non-empty columns grouped by width level L (W <= 2^L), x1-ordered within a
+ * level; a column can meet row box a only if its x1 lies in (a.x1 - 2^L, a.x2 + off), a few binary-searched windows.
+ */
+function indexedIou(
+  a: BoxArray,
+  b: BoxArray,
+  areaA: Float64Array,
+  areaB: Float64Array,
+  off: number,
+  crowd: ArrayLike<number | boolean> | undefined,
+  out: Float64Array,
+): void {
+  const n = areaA.length
+  const m = areaB.length
+  const level = new Int32Array(m)
+  let levels = 1
+  for (let j = 0; j < m; j++) {
+    if (areaB[j] === 0) {
+      level[j] = -1
+      continue
+    }
+    const w = b[4 * j + 2] - b[4 * j] + off
+    const l = w > 1 ? Math.min(1100, Math.ceil(Math.log2(w))) : 0
+    level[j] = l
+    if (l + 1 > levels) levels = l + 1
+  }
+  const levelStart = new Int32Array(levels + 1)
+  for (let j = 0; j < m; j++) if (level[j] >= 0) levelStart[level[j] + 1]++
+  for (let l = 0; l < levels; l++) levelStart[l + 1] += levelStart[l]
+  const fill = levelStart.slice(0, levels)
+  const byX = radixArgsort(float32Keys(b, m, 4, 0))
+  const kx = new Float32Array(m)
+  const x1 = new Float64Array(m)
+  const y1 = new Float64Array(m)
+  const x2 = new Float64Array(m)
+  const y2 = new Float64Array(m)
+  const area = new Float64Array(m)
+  const column = new Int32Array(m)
+  const isCrowd = new Uint8Array(m)
+  for (let s = 0; s < m; s++) {
+    const j = byX[s]
+    if (level[j] < 0) continue
+    const p = fill[level[j]]++
+    kx[p] = b[4 * j]
+    x1[p] = b[4 * j]
+    y1[p] = b[4 * j + 1]
+    x2[p] = b[4 * j + 2]
+    y2[p] = b[4 * j + 3]
+    area[p] = areaB[j]
+    column[p] = j
+    isCrowd[p] = crowd?.[j] ? 1 : 0
+  }
+  for (let i = 0; i < n; i++) {
+    const aa = areaA[i]
+    if (aa === 0) continue
+    const ax1 = a[4 * i]
+    const ay1 = a[4 * i + 1]
+    const ax2 = a[4 * i + 2]
+    const ay2 = a[4 * i + 3]
+    const row = i * m
+    const highX = Math.fround(ax2 + off + 1e-7 * (Math.abs(ax2) + 1))
+    for (let l = 0; l < levels; l++) {
+      let lo = levelStart[l]
+      let hi = levelStart[l + 1]
+      if (lo === hi) continue
+      const end = hi
+      const reach = 2 ** l
+      const lowX = Math.fround(ax1 - reach - 1e-7 * (Math.abs(ax1) + reach))
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (kx[mid] < lowX) lo = mid + 1
+        else hi = mid
+      }
+      for (let q = lo; q < end; q++) {
+        if (kx[q] > highX) break
+        const iw = Math.min(ax2, x2[q]) - Math.max(ax1, x1[q]) + off
+        if (iw <= 0) continue
+        const ih = Math.min(ay2, y2[q]) - Math.max(ay1, y1[q]) + off
+        if (ih <= 0) continue
+        const inter = iw * ih
+        const union = isCrowd[q] === 1 ? aa : aa + area[q] - inter
+        if (union > 0) out[row + column[q]] = inter / union
+      }
+    }
+  }
 }
 
 /**

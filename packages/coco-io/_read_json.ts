@@ -18,6 +18,8 @@ export const readJsonRecords = Effect.fnUntraced(function* (
     readonly arrays: ReadonlyArray<string>
     readonly sink: SplitterSink
     readonly problems: Problems
+    /** Per array, a record field left unparsed (see RecordSplitter). */
+    readonly drop?: Readonly<Record<string, string>>
   },
 ) {
   const { problems } = options
@@ -27,7 +29,7 @@ export const readJsonRecords = Effect.fnUntraced(function* (
     Effect.tryPromise({ try: () => open(file, "r"), catch: readError }),
     (handle) => Effect.promise(() => handle.close()),
   )
-  const splitter = new RecordSplitter(options.root, new Set(options.arrays), options.sink)
+  const splitter = new RecordSplitter(options.root, new Set(options.arrays), options.sink, { drop: options.drop })
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
   for (;;) {
     const { bytesRead } = yield* Effect.tryPromise({

@@ -71,7 +71,9 @@ export class RecordSplitter {
   readonly #root: "object" | "array"
   readonly #wanted: ReadonlySet<string>
   readonly #sink: SplitterSink
+  /** Bytes [0, #length) of `#buf` are the file from `#base` on; the buffer is reused, growing only as needed. */
   #buf: Buffer = Buffer.alloc(0)
+  #length = 0
   /** File offset of `#buf[0]`. */
   #base = 0
   #pos = 0
@@ -90,11 +92,33 @@ export class RecordSplitter {
   #batchEnd = -1
   #batchFirst = 0
   #starts: number[] = []
+  // Dropping one field of the records of some arrays (annotations' segmentation): its quoted key as bytes. The
+  // value's bytes are overwritten in the buffer by `0` and spaces, so offsets stay true.
+  readonly #dropFields: ReadonlyMap<string, Buffer>
+  #dropKey: Buffer | undefined
+  #dropState = 0
+  #stringStart = 0
+  #holeStart = 0
 
-  constructor(root: "object" | "array", wanted: ReadonlySet<string>, sink: SplitterSink) {
+  constructor(
+    root: "object" | "array",
+    wanted: ReadonlySet<string>,
+    sink: SplitterSink,
+    options?: {
+      /**
+       * A field of the records of an array whose array or object value is not parsed (it reads as 0): COCO's
+       * `segmentation` is most of a file's bytes and a box loader never looks at it. Its brackets and strings must
+       * still balance, but a fault inside it (a bad number) goes unnoticed.
+       */
+      readonly drop?: Readonly<Record<string, string>>
+    },
+  ) {
     this.#root = root
     this.#wanted = wanted
     this.#sink = sink
+    this.#dropFields = new Map(
+      Object.entries(options?.drop ?? {}).map(([array, field]) => [array, Buffer.from(JSON.stringify(field))]),
+    )
   }
 
   /** Scans one more chunk of the file. */
@@ -108,7 +132,7 @@ export class RecordSplitter {
   /** Declares the end of the file. */
   end(): SplitProblem | undefined {
     if (this.#state === enum_.end) return undefined
-    const offset = this.#base + this.#buf.length
+    const offset = this.#base + this.#length
     const inside = this.#state === enum_.inRecord || this.#state === enum_.record ? this.#recordPath() : this.#key
     const what = this.#state === enum_.start ? "the file is empty" : "the file ends early (truncated?)"
     return { offset, path: inside, problem: `unexpected end of JSON input: ${what}` }
@@ -125,14 +149,21 @@ export class RecordSplitter {
     if (this.#state === enum_.inRecord || this.#state === enum_.inKey || this.#state === enum_.skip) {
       keep = Math.min(keep, this.#tokenStart)
     }
-    const rest = this.#buf.length - keep
-    const next = Buffer.allocUnsafe(rest + chunk.length)
-    this.#buf.copy(next, 0, keep)
-    chunk.copy(next, rest)
-    this.#buf = next
+    const rest = this.#length - keep
+    const need = rest + chunk.length
+    if (need > this.#buf.length) {
+      // Fresh pages are costly to fault in: grow by doubling and reuse the buffer afterwards.
+      const next = Buffer.allocUnsafe(Math.max(need, 2 * this.#buf.length))
+      this.#buf.copy(next, 0, keep, this.#length)
+      this.#buf = next
+    } else if (keep > 0) this.#buf.copyWithin(0, keep, this.#length)
+    chunk.copy(this.#buf, rest)
+    this.#length = need
     this.#base += keep
     this.#pos -= keep
     this.#tokenStart -= keep
+    this.#stringStart -= keep
+    this.#holeStart -= keep
     if (this.#batchStart >= 0) {
       this.#batchStart -= keep
       this.#batchEnd -= keep
@@ -146,12 +177,15 @@ export class RecordSplitter {
 
   #scan(): SplitProblem | undefined {
     const b = this.#buf
-    const n = b.length
+    const n = this.#length
     let i = this.#pos
     while (i < n) {
       const state = this.#state
       if (state === enum_.inRecord || state === enum_.skip) {
-        i = this.#scanValue(b, i, n)
+        i =
+          state === enum_.inRecord && this.#dropKey !== undefined
+            ? this.#scanDropping(b, i, n)
+            : this.#scanValue(b, i, n)
         if (i < 0) {
           i = -i - 1
           if (state === enum_.inRecord) {
@@ -272,6 +306,7 @@ export class RecordSplitter {
 
   #startValue(state: number, c: number, at: number): void {
     this.#state = state
+    this.#dropState = 0
     this.#tokenStart = at
     this.#depth = c === OPEN_BRACE || c === OPEN_BRACKET ? 1 : 0
     this.#inString = c === QUOTE
@@ -313,6 +348,69 @@ export class RecordSplitter {
     this.#depth = depth
     this.#inString = inString
     this.#escaped = escaped
+    return n
+  }
+
+  /** `#scanValue` for a record (object) whose `#dropKey` field is blanked out once its value ends. */
+  #scanDropping(b: Buffer, i: number, n: number): number {
+    if (this.#scalar && !this.#inString) return this.#scanValue(b, i, n)
+    const key = this.#dropKey!
+    const keyLength = key.length
+    let depth = this.#depth
+    let inString = this.#inString
+    let escaped = this.#escaped
+    let stringStart = this.#stringStart
+    let holeStart = this.#holeStart
+    // 0: nothing, 1: read the key, expect ':', 2: expect the value, 3: inside the value being dropped.
+    let drop = this.#dropState
+    for (; i < n; i++) {
+      const c = b[i]
+      if (inString) {
+        if (escaped) escaped = false
+        else if (c === BACKSLASH) escaped = true
+        else if (c === QUOTE) {
+          inString = false
+          if (depth === 0) return -(i + 2)
+          if (depth === 1 && drop === 0 && i + 1 - stringStart === keyLength) {
+            if (b.compare(key, 0, keyLength, stringStart, i + 1) === 0) drop = 1
+          }
+        }
+        continue
+      }
+      if (drop === 1 || drop === 2) {
+        if (isSpace(c)) continue
+        if (drop === 1 && c === COLON) {
+          drop = 2
+          continue
+        }
+        if (drop === 2 && (c === OPEN_BRACKET || c === OPEN_BRACE)) {
+          drop = 3
+          holeStart = i
+        } else drop = 0
+      }
+      if (c === QUOTE) {
+        inString = true
+        stringStart = i
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        depth--
+        if (drop === 3 && depth === 1) {
+          b[holeStart] = 0x30
+          b.fill(0x20, holeStart + 1, i + 1)
+          drop = 0
+        }
+        if (depth === 0) {
+          this.#dropState = 0
+          return -(i + 2)
+        }
+      }
+    }
+    this.#depth = depth
+    this.#inString = inString
+    this.#escaped = escaped
+    this.#stringStart = stringStart
+    this.#holeStart = holeStart
+    this.#dropState = drop
     return n
   }
 
@@ -370,6 +468,8 @@ export class RecordSplitter {
   #openArray(key: string, _at: number): void {
     this.#sink.array(key)
     this.#key = key
+    this.#dropKey = this.#dropFields.get(key)
+    this.#dropState = 0
     this.#index = 0
     this.#state = enum_.recordOrEnd
   }

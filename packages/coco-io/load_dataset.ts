@@ -156,6 +156,8 @@ export const loadDataset = Effect.fn("loadDataset")(function* (path: string, opt
   yield* readJsonRecords(path, {
     root: "object",
     arrays: ["images", "annotations", "categories"],
+    // Polygons and RLE masks are most of the bytes of an instances file; boxes never need them.
+    drop: { annotations: "segmentation" },
     sink: gather,
     problems,
   })

@@ -42,6 +42,18 @@ describe("decodeDeltas()", () => {
       1e-12,
     )
   })
+  it("clamps nothing with clampLog Infinity and refuses NaN", () => {
+    closeAll(
+      decodeDeltas(f64([0, 0, 10, 10]), f64([0, 0, 10, 0]), { clampLog: Number.POSITIVE_INFINITY }),
+      [5 - 5 * Math.exp(10), 0, 5 + 5 * Math.exp(10), 10],
+      1e-6,
+    )
+    assert.throws(
+      () => decodeDeltas(f64([0, 0, 1, 1]), f64([0, 0, 0, 0]), { clampLog: Number.NaN }),
+      RangeError,
+      "clampLog must be a number",
+    )
+  })
   it("stays finite for huge deltas", () => {
     const out = decodeDeltas(f64([0, 0, 16, 16]), f64([0, 0, 1e6, 1e6]))
     assert.isTrue(out.every(Number.isFinite))

@@ -1,4 +1,4 @@
-import { boxCount, checkFinite, sameKind } from "./_check.ts"
+import { boxCount, sameKind } from "./_check.ts"
 import type { BoxArray, SameKind, WidthOptions } from "./types.ts"
 
 /** Faster R-CNN's cap on dw, dh before exp: a box grows at most 1000/16 times its anchor. */
@@ -9,7 +9,10 @@ export interface DeltaOptions extends WidthOptions {
   readonly weights?: readonly [wx: number, wy: number, ww: number, wh: number] | undefined
 }
 
-/** Options of {@link decodeDeltas}: `clampLog` caps dw / ww and dh / wh before exp (default log(1000/16)). */
+/**
+ * Options of {@link decodeDeltas}: `clampLog` caps dw / ww and dh / wh before exp (default log(1000/16);
+ * Infinity for none, as the reference's Python `bbox_pred`).
+ */
 export interface DecodeOptions extends DeltaOptions {
   readonly clampLog?: number | undefined
 }
@@ -65,7 +68,7 @@ export function decodeDeltas<T extends BoxArray>(anchors: T, deltas: BoxArray, o
   }
   const [wx, wy, ww, wh] = checkWeights(options?.weights, "decode deltas")
   const clamp = options?.clampLog ?? defaultClampLog
-  checkFinite("clampLog", clamp, "decode deltas")
+  if (Number.isNaN(clamp)) throw new RangeError("Cannot decode deltas: clampLog must be a number, current value is NaN")
   const off = options?.plusOne ? 1 : 0
   const out = sameKind(anchors, n * 4)
   for (let k = 0; k < n * 4; k += 4) {

@@ -4,7 +4,8 @@ import type { BoxArray, WidthOptions } from "./types.ts"
 
 /**
  * Options of {@link nms}: a box is dropped when its IoU with a kept, higher-ranked box is strictly above
- * `iouThreshold` (in [0, 1]); at most `maxOutput` boxes are kept.
+ * `iouThreshold` (in [0, 1]; as the reference's Python and GPU NMS and torchvision; its Cython `cpu_nms` drops at
+ * >=); at most `maxOutput` boxes are kept.
  */
 export interface NmsOptions extends WidthOptions {
   readonly iouThreshold: number

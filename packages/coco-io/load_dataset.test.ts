@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { sharedDataOrSkip } from "@sniper/testing"
 import { Effect } from "effect"
 import { tempDir, tinyInstances, writeJson } from "./_fixtures.ts"
-import { loadDataset } from "./mod.ts"
+import { loadDataset, summarizeDataset } from "./mod.ts"
 
 describe("loadDataset()", () => {
   it.effect("builds the columns of a hand-made file", () =>
@@ -36,28 +37,81 @@ describe("loadDataset()", () => {
     }),
   )
 
-  const table: ReadonlyArray<readonly [string, number, number]> = [
-    ["instances_train2017_merged.json", 288, 2383],
-    ["instances_val2017_merged.json", 158, 1424],
-    ["instances_train2017_coco128.json", 128, 939],
-    ["instances_val2017_coco128_from_yolo.json", 128, 898],
-    ["instances_train2017_cocomini.json", 80, 739],
-    ["instances_val2017_cocomini.json", 79, 624],
-    ["instances_train2017_cocotiny.json", 80, 705],
-    ["instances_val2017_cocotiny.json", 80, 815],
-    ["instances_val2017_resampled.json", 5000, 36222],
+  // The data README's table: images, annotations (boxes + crowd), crowd, images without annotations.
+  const table: ReadonlyArray<readonly [string, number, number, number, number]> = [
+    ["instances_train2017_merged.json", 288, 2383, 24, 2],
+    ["instances_val2017_merged.json", 158, 1424, 16, 0],
+    ["instances_train2017_coco128.json", 128, 939, 10, 2],
+    ["instances_val2017_coco128_from_yolo.json", 128, 898, 0, 0],
+    ["instances_train2017_cocomini.json", 80, 739, 8, 0],
+    ["instances_val2017_cocomini.json", 79, 624, 5, 0],
+    ["instances_train2017_cocotiny.json", 80, 705, 6, 0],
+    ["instances_val2017_cocotiny.json", 80, 815, 11, 0],
+    ["instances_val2017_resampled.json", 5000, 36222, 413, -1],
   ]
-  for (const [name, images, annotations] of table) {
-    it.effect(`loads every record of ${name}`, () =>
-      Effect.gen(function* () {
-        const path = sharedDataOrSkip(`coco/annotations/${name}`, `loadDataset(${name})`)
-        if (path === undefined) return
-        const d = yield* loadDataset(path)
-        assert.strictEqual(d.images.count, images)
-        assert.strictEqual(d.annotations.count + d.zeroAreaDropped, annotations)
-        assert.strictEqual(d.categories.count, 80)
-        assert.strictEqual(d.imageStart[d.images.count], d.annotations.count)
-      }),
+  for (const [name, images, annotations, crowd, empty] of table) {
+    it.effect(
+      `loads every record of ${name} intact`,
+      () =>
+        Effect.gen(function* () {
+          const path = sharedDataOrSkip(`coco/annotations/${name}`, `loadDataset(${name})`)
+          if (path === undefined) return
+          const d = yield* loadDataset(path)
+          assert.strictEqual(d.images.count, images)
+          assert.strictEqual(d.annotations.count, annotations)
+          assert.strictEqual(d.zeroAreaDropped, 0)
+          assert.strictEqual(summarizeDataset(d).crowd, crowd)
+          if (empty >= 0) assert.strictEqual(summarizeDataset(d).imagesWithoutAnnotations, empty)
+          // Every record against JSON.parse of the same file (these files are small).
+          const raw = JSON.parse(readFileSync(path, "utf8")) as RawInstances
+          assert.deepStrictEqual(
+            [...d.categories.id],
+            raw.categories.map((c) => c.id).sort((a, b) => a - b),
+          )
+          // Plain comparisons (chai's per-row asserts are too slow for 36k rows); the first mismatch is reported.
+          const mismatches: string[] = []
+          const check = (what: string, ours: unknown, theirs: unknown) => {
+            if (ours !== theirs) mismatches.push(`${what}: ${String(ours)} !== ${String(theirs)}`)
+          }
+          for (let row = 0; row < d.images.count; row++) {
+            const image = raw.images[row]
+            check(`image ${row} id`, d.images.id[row], image.id)
+            check(`image ${row} width`, d.images.width[row], image.width)
+            check(`image ${row} height`, d.images.height[row], image.height)
+            check(`image ${row} file_name`, d.images.fileName[row], image.file_name)
+          }
+          const byId = new Map(raw.annotations.map((a, index) => [a.id, { ...a, index }]))
+          let previous = -1
+          for (let row = 0; row < d.annotations.count; row++) {
+            const a = byId.get(d.annotations.id[row])!
+            const image = d.annotations.image[row]
+            check(`annotation ${a.id} image`, d.images.id[image], a.image_id)
+            check(`annotation ${a.id} grouped`, row >= d.imageStart[image] && row < d.imageStart[image + 1], true)
+            // File order within an image.
+            if (row > d.imageStart[image]) check(`annotation ${a.id} order`, a.index > previous, true)
+            previous = a.index
+            check(`annotation ${a.id} category`, d.categories.id[d.annotations.category[row]], a.category_id)
+            for (let k = 0; k < 4; k++)
+              check(`annotation ${a.id} bbox[${k}]`, d.annotations.bbox[4 * row + k], a.bbox[k])
+            check(`annotation ${a.id} area`, d.annotations.area[row], a.area)
+            check(`annotation ${a.id} iscrowd`, d.annotations.iscrowd[row], a.iscrowd)
+          }
+          assert.deepStrictEqual(mismatches.slice(0, 3), [])
+        }),
+      30_000,
     )
   }
 })
+
+interface RawInstances {
+  readonly images: ReadonlyArray<{ id: number; width: number; height: number; file_name: string }>
+  readonly annotations: ReadonlyArray<{
+    id: number
+    image_id: number
+    category_id: number
+    bbox: number[]
+    area: number
+    iscrowd: number
+  }>
+  readonly categories: ReadonlyArray<{ id: number }>
+}

@@ -1,5 +1,12 @@
 /**
  * COCO annotations and results in, as columns of typed arrays; images and chips (image_*.ts).
+ *
+ * ```ts
+ * const dataset = yield* loadDataset("instances_val2017.json") // streamed; CocoRecordError names file, index, id, field
+ * const first = dataset.imageStart[0], end = dataset.imageStart[1] // annotation rows of image row 0, in file order
+ * const detections = yield* readDetections("results.json", dataset) // image rows and contiguous category indices
+ * yield* writeDetections("copy.json", dataset, detections)
+ * ```
  * @module
  */
 export type { Dataset, Detections } from "./dataset.ts"

@@ -3,7 +3,9 @@ import { Result, Schema, SchemaIssue } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
 
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
+/** Kept in Int32Array columns. */
+const Int32 = Schema.Int.check(Schema.isBetween({ minimum: -(2 ** 31), maximum: 2 ** 31 - 1 }))
+const PositiveInt = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 2 ** 31 - 1 }))
 
 /** Longest `file_name` accepted, in characters (PATH_MAX). */
 export const MAX_FILE_NAME = 4096
@@ -18,7 +20,7 @@ export const ImageRecord = Schema.Struct({
 export type ImageRecord = typeof ImageRecord.Type
 
 export const CategoryRecord = Schema.Struct({
-  id: Schema.Int,
+  id: Int32,
   name: Schema.String,
 })
 export type CategoryRecord = typeof CategoryRecord.Type
@@ -30,7 +32,7 @@ const Bbox = Schema.Tuple([Schema.Finite, Schema.Finite, NonNegative, NonNegativ
 export const AnnotationRecord = Schema.Struct({
   id: Schema.Finite,
   image_id: Schema.Finite,
-  category_id: Schema.Int,
+  category_id: Int32,
   bbox: Bbox,
   area: Schema.optionalKey(NonNegative),
   iscrowd: Schema.optionalKey(Schema.Literals([0, 1])),
@@ -40,7 +42,7 @@ export type AnnotationRecord = typeof AnnotationRecord.Type
 /** One detection of a COCO results file. */
 export const ResultRecord = Schema.Struct({
   image_id: Schema.Finite,
-  category_id: Schema.Int,
+  category_id: Int32,
   bbox: Bbox,
   score: Schema.Finite,
 })

@@ -161,4 +161,56 @@ describe("cutChips()", () => {
       )
     }),
   )
+  it.effect("cuts a dense grid from one shared resize with the same pixels as one resize per chip", () =>
+    Effect.gen(function* () {
+      // 24 x 16 image; a 2 x 2 grid of 12 x 8 regions covers it, so each scale is resized once for all 4 chips.
+      const big: DecodedImage = {
+        imageId: 2,
+        width: 24,
+        height: 16,
+        pixels: rgbImage(24, 16, (x, y) => [10 * x, 5 * y + x, 200 - 3 * x - 2 * y]),
+      }
+      for (const [scale, kernel, tolerance] of [
+        [1, "nearest", 0],
+        [2, "nearest", 0],
+        [1.5, "linear", 8],
+      ] as const) {
+        let seen = 0
+        const windows = [0, 1, 2, 3].map((k) => ({
+          x1: (k % 2) * 12,
+          y1: Math.floor(k / 2) * 8,
+          x2: (k % 2) * 12 + 12,
+          y2: Math.floor(k / 2) * 8 + 8,
+          scale,
+          flip: k === 3,
+        }))
+        const options = { size: 24, normalization: raw, kernel }
+        const shared = yield* cutChips(big, windows, options)
+        for (const [k, window] of windows.entries()) {
+          const alone = yield* cutChip(big, window, options)
+          let worst = 0
+          for (let i = 0; i < alone.length; i++) worst = Math.max(worst, Math.abs(alone[i] - shared[k][i]))
+          // Bilinear differs only where a lone crop has no neighbours beyond its edge.
+          assert.isAtMost(worst, tolerance, `scale ${scale} chip ${k}`)
+          seen = Math.max(seen, worst)
+        }
+        // Measured 5 at x1.5: proof that the grid went through one shared resize, not four.
+        if (kernel === "linear") assert.isAbove(seen, 0)
+      }
+    }),
+  )
+  it.effect("writes chip i into slice i of a batch buffer", () =>
+    Effect.gen(function* () {
+      const batch = new Float32Array(3 * 2 * 2 * 3).fill(5)
+      const windows = [0, 1, 2].map((k) => ({ x1: k, y1: 0, x2: k + 1, y2: 1, scale: 1 }))
+      const chips = yield* cutChips(image, windows, { size: 2, normalization: raw, into: batch })
+      assert.deepStrictEqual(
+        [0, 1, 2].map((k) => batch[k * 12]),
+        [0, 10, 20],
+      )
+      assert.strictEqual(chips[1].buffer, batch.buffer)
+      assert.strictEqual(batch[3], 0, "padding cleared")
+      assert.throws(() => Effect.runSync(cutChips(image, windows, { size: 2, into: batch.subarray(1) })), RangeError)
+    }),
+  )
 })

@@ -4,7 +4,11 @@
  * - ours: decode each file once, then one sharp extract + resize pipeline per chip (`readChips`);
  * - baseline: decode once, resize the whole image to each scale, crop and normalize the chips in JS;
  * - per-chip decode: a sharp pipeline from the file for each chip (what "decode once" saves).
- * Ratio = baseline time / ours. Run: npm run bench (in packages/coco-io).
+ * Both write into one reused output buffer, as a trainer fills its batch. "chips" takes the whole grid (every
+ * pixel of every scale); "chips-sparse" only the first 2 grid chips of each scale, about what SNIPER cuts per
+ * image (~5 chips). Ratio = baseline time / ours (wall clock, best of 3 alternating rounds); cpuRatio the same
+ * with process CPU time (libvips threads included), steadier on a shared machine.
+ * Run: npm run bench (in packages/coco-io); BENCH_IMAGES=N to change the 40 images.
  */
 import { readdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
@@ -46,9 +50,18 @@ function scalesOf(width: number, height: number): Array<number> {
   return [3, 1.667, chip / Math.max(width, height)]
 }
 
+/** Chips per scale: every grid chip, or the first `perScale`. */
+let perScale = Number.POSITIVE_INFINITY
+
+function windowsAt(width: number, height: number, scale: number): Array<ChipWindow> {
+  return gridWindows(width, height, scale).slice(0, perScale)
+}
+
+const output = new Float32Array(64 * chip * chip * 3)
+
 /** The baseline's chip: copy rows out of the whole resized image into a zeroed chip, normalizing. */
-function cropInJs(scaled: Uint8Array, sw: number, sh: number, x: number, y: number): Float32Array {
-  const out = new Float32Array(chip * chip * 3)
+function cropInJs(scaled: Uint8Array, sw: number, sh: number, x: number, y: number, out: Float32Array): void {
+  out.fill(0)
   const w = Math.min(chip, sw - x)
   const h = Math.min(chip, sh - y)
   const { mean, std } = imagenetNormalization
@@ -61,17 +74,14 @@ function cropInJs(scaled: Uint8Array, sw: number, sh: number, x: number, y: numb
       out[dst + 2] = (scaled[src + 2] - mean[2]) / std[2]
     }
   }
-  return out
 }
 
 async function ours(files: ReadonlyArray<Uint8Array>): Promise<number> {
   let chips = 0
   for (const [i, bytes] of files.entries()) {
     const decoded = await Effect.runPromise(decodeImageBytes(bytes, { imageId: i, fileName: `#${i}` }))
-    const windows = scalesOf(decoded.width, decoded.height).flatMap((s) =>
-      gridWindows(decoded.width, decoded.height, s),
-    )
-    chips += (await Effect.runPromise(cutChips(decoded, windows))).length
+    const windows = scalesOf(decoded.width, decoded.height).flatMap((s) => windowsAt(decoded.width, decoded.height, s))
+    chips += (await Effect.runPromise(cutChips(decoded, windows, { into: output }))).length
   }
   return chips
 }
@@ -85,8 +95,9 @@ async function baseline(files: ReadonlyArray<Uint8Array>): Promise<number> {
       const sw = Math.floor(info.width * s)
       const sh = Math.floor(info.height * s)
       const scaled = await sharp(data, raw).resize(sw, sh, { fit: "fill", kernel: "linear" }).raw().toBuffer()
-      for (const w of gridWindows(info.width, info.height, s)) {
-        cropInJs(scaled, sw, sh, Math.round(w.x1 * s), Math.round(w.y1 * s))
+      for (const w of windowsAt(info.width, info.height, s)) {
+        const out = output.subarray((chips % 64) * chip * chip * 3, ((chips % 64) + 1) * chip * chip * 3)
+        cropInJs(scaled, sw, sh, Math.round(w.x1 * s), Math.round(w.y1 * s), out)
         chips++
       }
     }
@@ -98,7 +109,7 @@ async function perChipDecode(files: ReadonlyArray<Uint8Array>): Promise<number> 
   let chips = 0
   for (const bytes of files) {
     const { width = 0, height = 0 } = await sharp(bytes).metadata()
-    const windows = scalesOf(width, height).flatMap((s) => gridWindows(width, height, s))
+    const windows = scalesOf(width, height).flatMap((s) => windowsAt(width, height, s))
     await Promise.all(
       windows.map(async (w) => {
         const left = Math.floor(w.x1)
@@ -130,42 +141,63 @@ async function main() {
     for (const name of (await readdir(join(root, split))).sort()) names.push(join(root, split, name))
   }
   const files = await Promise.all(names.slice(0, imageCount).map((path) => readFile(path)))
+  for (const [bench, limit] of [
+    ["chips", Number.POSITIVE_INFINITY],
+    ["chips-sparse", 2],
+  ] as const) {
+    perScale = limit
+    await measure(bench, files)
+  }
+}
+
+async function measure(bench: string, files: ReadonlyArray<Uint8Array>) {
   const methods = { ours, baseline, perChipDecode }
-  const best: Record<string, { ms: number; chips: number }> = {}
+  const best: Record<string, { ms: number; cpuMs: number; chips: number }> = {}
   await ours(files.slice(0, 2))
   await baseline(files.slice(0, 2))
   // Alternate the methods over 3 rounds and keep each one's best, so load from other processes hits all alike.
   for (let round = 0; round < 3; round++) {
     for (const [name, run] of Object.entries(methods)) {
       if (name === "perChipDecode" && round > 0) continue
+      const cpu0 = process.cpuUsage()
       const t0 = performance.now()
       const chips = await run(files)
       const ms = performance.now() - t0
-      if (best[name] === undefined || ms < best[name].ms) best[name] = { ms, chips }
+      const cpu = process.cpuUsage(cpu0)
+      const cpuMs = (cpu.user + cpu.system) / 1000
+      const old = best[name]
+      best[name] = {
+        ms: Math.min(ms, old?.ms ?? ms),
+        cpuMs: Math.min(cpuMs, old?.cpuMs ?? cpuMs),
+        chips,
+      }
     }
   }
-  const round3 = (x: number) => Math.round(x * 1000) / 1000
-  const perSecond = (name: string) => round3((best[name].chips / best[name].ms) * 1000)
+  const r3 = (x: number) => Math.round(x * 1000) / 1000
+  const perSecond = (name: string) => r3((best[name].chips / best[name].ms) * 1000)
   const common = { images: files.length, chips: best.ours.chips, chipSize: chip, scales: "3,1.667,512/maxside" }
   console.log(
     JSON.stringify({
-      bench: "chips",
+      bench,
       ...common,
-      ms: round3(best.ours.ms),
+      ms: r3(best.ours.ms),
+      cpuMs: r3(best.ours.cpuMs),
       chipsPerSecond: perSecond("ours"),
-      baselineMs: round3(best.baseline.ms),
+      baselineMs: r3(best.baseline.ms),
+      baselineCpuMs: r3(best.baseline.cpuMs),
       baselineChipsPerSecond: perSecond("baseline"),
-      ratio: round3(best.baseline.ms / best.ours.ms),
+      ratio: r3(best.baseline.ms / best.ours.ms),
+      cpuRatio: r3(best.baseline.cpuMs / best.ours.cpuMs),
     }),
   )
   console.log(
     JSON.stringify({
-      bench: "chips-per-chip-decode",
+      bench: `${bench}-per-chip-decode`,
       ...common,
-      ms: round3(best.ours.ms),
-      perChipDecodeMs: round3(best.perChipDecode.ms),
+      ms: r3(best.ours.ms),
+      perChipDecodeMs: r3(best.perChipDecode.ms),
       perChipDecodeChipsPerSecond: perSecond("perChipDecode"),
-      ratio: round3(best.perChipDecode.ms / best.ours.ms),
+      ratio: r3(best.perChipDecode.ms / best.ours.ms),
     }),
   )
 }

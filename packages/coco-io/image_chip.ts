@@ -169,7 +169,7 @@ function plan(image: DecodedImage, windows: ReadonlyArray<ChipWindow>): Array<Jo
     if (chips.length > 1 && (right - left) * (bottom - top) <= 1.5 * own) {
       jobs.push({ src: { left, top, width: right - left, height: bottom - top }, scale, chips })
     } else {
-      chips.forEach((chip, i) => jobs.push({ src: rects[i], scale, chips: [chip] }))
+      for (const [i, chip] of chips.entries()) jobs.push({ src: rects[i], scale, chips: [chip] })
     }
   }
   return jobs

@@ -51,6 +51,17 @@ describe("sniper dataset", () => {
     assert.include(lines[0], "annotations[0] (id 1) field bbox[2] expected a value greater than or equal to 0, got -5")
   })
 
+  it("exits 1 with one line naming the byte for truncated JSON", { timeout: 120_000 }, () => {
+    const content = JSON.stringify(tiny).slice(0, 100)
+    const { status, stderr } = runCli(["dataset", "--annotations", write(content)])
+    assert.strictEqual(status, 1)
+    assert.match(
+      stderr.trim(),
+      /^sniper: Cannot parse ".*a\.json" at byte 100 \(in images\[1\]\): unexpected end of JSON input/,
+    )
+    assert.notInclude(stderr, "\n    at ")
+  })
+
   it("lists every problem with --all-problems", { timeout: 120_000 }, () => {
     const content = JSON.stringify(tiny)
       .replace('"category_id":3', '"category_id":4')

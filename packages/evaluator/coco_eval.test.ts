@@ -68,6 +68,14 @@ describe("evaluateBoxes() on hand-worked cases", () => {
     assert.closeTo(evaluate(swapped, [miss5, hit3]).stats[0], 1, 1e-12)
   })
 
+  it("counts detections on images without ground truth as false positives", () => {
+    // image 2 has no ground truth: its 0.9 box is a miss ranked before the 0.8 hit -> precision 0.5 throughout
+    const gt = { images: [{ id: 1 }, { id: 2 }], categories: oneCat, annotations: [box(1, [0, 0, 10, 10], { id: 1 })] }
+    const result = evaluate(gt, [box(2, [0, 0, 10, 10], { score: 0.9 }), box(1, [0, 0, 10, 10], { score: 0.8 })])
+    assert.closeTo(result.stats[0], 0.5, 1e-12)
+    assert.closeTo(result.stats[8], 1, 1e-12)
+  })
+
   it("matches crowd ground truth by intersection over the detection, many times, never as a miss", () => {
     const gt = {
       images: [{ id: 1 }],

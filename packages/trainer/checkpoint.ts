@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import type { Detector } from "@sniper/detector-model"
-import { loadWeights, saveWeights } from "@sniper/tensor-runtime"
+import {
+  isOptimizerSlot,
+  loadWeights,
+  optimizerState,
+  restoreOptimizerState,
+  saveWeights,
+  type TensorSpec,
+} from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { RunFileError } from "./errors.ts"
@@ -12,9 +19,6 @@ export interface Progress {
   readonly epoch: number
   readonly chipsDone: number
 }
-
-const modelPrefix = "model/"
-const optimizerPrefix = "optimizer/"
 
 /** The run folder's checkpoint file. */
 export function checkpointPath(runDir: string): string {
@@ -31,16 +35,12 @@ export const saveCheckpoint = Effect.fn("saveCheckpoint")(function* (
   optimizer: tf.Optimizer,
   progress: Progress,
 ) {
-  const slots = yield* Effect.promise(() => optimizer.getWeights())
-  const tensors: Record<string, tf.Tensor> = {}
-  for (const [name, v] of detector.params.variables) tensors[modelPrefix + name] = v
-  // tfjs optimizers restore their state by position (iterations first, then each slot), so the position is kept.
-  slots.forEach(({ name, tensor }, i) => {
-    tensors[`${optimizerPrefix}${String(i).padStart(5, "0")}/${name}`] = tensor
-  })
-  yield* saveWeights(checkpointPath(runDir), tensors, {
-    metadata: { progress: JSON.stringify(progress), format: "sniper-checkpoint/1" },
-  })
+  const slots = yield* optimizerState(optimizer)
+  yield* saveWeights(
+    checkpointPath(runDir),
+    { ...Object.fromEntries(detector.params.variables), ...slots },
+    { metadata: { progress: JSON.stringify(progress), format: "sniper-checkpoint/1" } },
+  )
 })
 
 /**
@@ -54,37 +54,18 @@ export const loadCheckpoint = Effect.fn("loadCheckpoint")(function* (
 ) {
   const path = checkpointPath(runDir)
   if (!existsSync(path)) return undefined
-  const expect: Record<string, { shape: ReadonlyArray<number>; dtype: tf.DataType }> = {}
-  for (const [name, v] of detector.params.variables) expect[modelPrefix + name] = { shape: v.shape, dtype: v.dtype }
-  const loaded = yield* loadWeights(path)
-  const { tensors, metadata } = loaded
-  const release = Effect.sync(() => tf.dispose(Object.values(tensors)))
+  const expect: Record<string, TensorSpec> = {}
+  for (const [name, v] of detector.params.variables) expect[name] = { shape: v.shape, dtype: v.dtype }
+  const { tensors, metadata } = yield* loadWeights(path, { expect, ignore: isOptimizerSlot })
   return yield* Effect.gen(function* () {
-    const problems: Array<string> = []
-    for (const [name, spec] of Object.entries(expect)) {
-      const t = tensors[name]
-      if (t === undefined) problems.push(`${name} is missing`)
-      else if (t.shape.join("x") !== spec.shape.join("x"))
-        problems.push(`${name} has shape [${t.shape}], the model [${spec.shape}]`)
-    }
-    for (const name of Object.keys(tensors))
-      if (name.startsWith(modelPrefix) && expect[name] === undefined) problems.push(`${name} is not in the model`)
     const progress = parseProgress(metadata.progress)
-    if (progress === undefined) problems.push("its progress metadata is missing or malformed")
-    if (problems.length > 0 || progress === undefined) {
-      return yield* new RunFileError({
-        path,
-        problem: `it does not fit this model: ${problems.slice(0, 5).join("; ")}`,
-      })
+    if (progress === undefined) {
+      return yield* new RunFileError({ path, problem: "its progress metadata is missing or malformed" })
     }
-    for (const [name, v] of detector.params.variables) v.assign(tensors[modelPrefix + name])
-    const slots = Object.entries(tensors)
-      .filter(([name]) => name.startsWith(optimizerPrefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, tensor]) => ({ name: name.slice(optimizerPrefix.length + 6), tensor }))
-    if (slots.length > 0) yield* Effect.promise(() => optimizer.setWeights(slots))
+    for (const [name, v] of detector.params.variables) v.assign(tensors[name])
+    yield* restoreOptimizerState(optimizer, tensors)
     return progress
-  }).pipe(Effect.ensuring(release))
+  }).pipe(Effect.ensuring(Effect.sync(() => tf.dispose(Object.values(tensors)))))
 })
 
 function parseProgress(text: string | undefined): Progress | undefined {

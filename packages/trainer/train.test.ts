@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, truncateSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -74,6 +74,17 @@ describe("train()", () => {
       )
       assert.strictEqual(error._tag, "RunMismatch")
       assert.include(error.message, dir)
+    }),
+  )
+
+  it.effect("fails with the checkpoint's path when it is truncated, and leaves it for inspection", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "run-truncated-"))
+      yield* run(dir, 2)
+      truncateSync(join(dir, "checkpoint.safetensors"), 1000)
+      const error = yield* run(dir, 3).pipe(Effect.flip)
+      assert.strictEqual(error._tag, "WeightsFileError")
+      assert.include(error.message, "checkpoint.safetensors")
     }),
   )
 

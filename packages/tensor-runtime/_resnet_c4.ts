@@ -1,14 +1,14 @@
 /**
- * Bench-only: ResNet-50 conv1..res4 ("C4", stride 16) with frozen affine batch norm, NHWC, stride in the 3x3
- * conv (torchvision), He-initialised from a seed; and its multiply-accumulate count.
+ * Bench-only: ResNet-50 conv1..res4 ("C4", stride 16), NHWC, stride in the 3x3 conv (torchvision), frozen
+ * batch norm folded into the convolution (weights scaled, a bias added), He-initialised from a seed; and its
+ * multiply-accumulate count.
  */
 import * as tf from "@tensorflow/tfjs"
 import { randomArray } from "./_test_backends.ts"
 
 interface Conv {
   readonly w: tf.Variable
-  readonly scale: tf.Tensor1D
-  readonly shift: tf.Tensor1D
+  readonly bias: tf.Tensor1D
   readonly stride: number
 }
 
@@ -27,8 +27,7 @@ function conv(k: number, cin: number, cout: number, stride: number): Conv {
   const data = randomArray(size, ++seed).map((v) => v * std * Math.sqrt(3))
   return {
     w: tf.variable(tf.tensor4d(data, [k, k, cin, cout]), true, `c4_${seed}`),
-    scale: tf.fill([cout], 1) as tf.Tensor1D,
-    shift: tf.zeros([cout]) as tf.Tensor1D,
+    bias: tf.zeros([cout]) as tf.Tensor1D,
     stride,
   }
 }
@@ -58,7 +57,7 @@ export function resnetC4(): ResNetC4 {
 }
 
 function apply(c: Conv, x: tf.Tensor4D, relu: boolean): tf.Tensor4D {
-  const y = tf.add(tf.mul(tf.conv2d(x, c.w as tf.Tensor4D, c.stride, "same"), c.scale), c.shift) as tf.Tensor4D
+  const y = tf.add(tf.conv2d(x, c.w as tf.Tensor4D, c.stride, "same"), c.bias) as tf.Tensor4D
   return relu ? tf.relu(y) : y
 }
 

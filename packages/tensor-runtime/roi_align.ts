@@ -177,18 +177,26 @@ function gatherTaps(data: ArrayLike<number>, taps: Taps, c: number, out: Float32
   }
 }
 
-/** dx[offset + :] += weight * dy[cell, :] for every tap (dx must start at zero). */
-function scatterTaps(dy: ArrayLike<number>, taps: Taps, c: number, dx: Float32Array): void {
-  const cells = taps.start.length - 1
+/**
+ * The same taps seen from the feature side: pixel p (of N*H*W) receives weight * dy[cell] from each of its
+ * taps, so the backward pass is `gatherTaps` over dy (each dx row written once, four inputs per pass).
+ */
+function transposeTaps(taps: Taps, pixels: number, c: number): Taps {
   const { start, offset, weight } = taps
-  for (let cell = 0; cell < cells; cell++) {
-    const src = cell * c
+  const counts = new Int32Array(pixels + 1)
+  for (let t = 0; t < offset.length; t++) counts[offset[t] / c + 1]++
+  for (let p = 0; p < pixels; p++) counts[p + 1] += counts[p]
+  const fill = counts.slice(0, pixels)
+  const cellOffset = new Int32Array(offset.length)
+  const w = new Float32Array(offset.length)
+  for (let cell = 0; cell + 1 < start.length; cell++) {
     for (let t = start[cell]; t < start[cell + 1]; t++) {
-      const dst = offset[t]
-      const wt = weight[t]
-      for (let k = 0; k < c; k++) dx[dst + k] += wt * dy[src + k]
+      const at = fill[offset[t] / c]++
+      cellOffset[at] = cell * c
+      w[at] = weight[t]
     }
   }
+  return { start: counts, offset: cellOffset, weight: w }
 }
 
 /** Backend memory access the kernels need: wasm hands out heap views, cpu its stored arrays. */
@@ -223,7 +231,7 @@ function memoryOf(backend: object, backendName: string): Memory {
   }
 }
 
-/** Kernel names of the forward and backward passes (custom, registered for wasm and cpu). */
+/** Kernel names of the forward and backward passes (the backward one takes transposed taps) (custom, registered for wasm and cpu). */
 export const ROI_ALIGN = "SniperRoiAlign"
 export const ROI_ALIGN_GRAD = "SniperRoiAlignGrad"
 
@@ -252,8 +260,7 @@ function roiAlignKernels(backendName: string): tf.KernelConfig[] {
         const { taps, shape } = attrs as unknown as KernelAttrs
         const memory = memoryOf(backend, backendName)
         const out = memory.output([...shape])
-        out.values.fill(0)
-        scatterTaps(memory.read(inputs.dy as tf.TensorInfo), taps, shape[3], out.values)
+        gatherTaps(memory.read(inputs.dy as tf.TensorInfo), taps, shape[3], out.values)
         return out.info
       },
     },
@@ -282,7 +289,7 @@ function runBackward(dy: tf.Tensor, taps: Taps, shape: number[]): tf.Tensor4D {
     return tf.engine().runKernel(ROI_ALIGN_GRAD, { dy }, attrs) as tf.Tensor4D
   }
   const dx = new Float32Array(shape.reduce((a, b) => a * b, 1))
-  scatterTaps(dy.dataSync() as Float32Array, taps, shape[3], dx)
+  gatherTaps(dy.dataSync() as Float32Array, taps, shape[3], dx)
   return tf.tensor4d(dx, shape as [number, number, number, number])
 }
 
@@ -335,7 +342,8 @@ export function roiAlign(
   const outShape = [ix.length, oh, ow, shape[3]]
   const op = tf.customGrad((f) => ({
     value: runForward(f as tf.Tensor, taps, outShape),
-    gradFunc: (dy) => runBackward(dy as tf.Tensor, taps, shape),
+    gradFunc: (dy) =>
+      runBackward(dy as tf.Tensor, transposeTaps(taps, shape[0] * shape[1] * shape[2], shape[3]), shape),
   }))
   return op(features) as tf.Tensor4D
 }

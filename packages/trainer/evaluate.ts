@@ -1,6 +1,13 @@
 import { type BadImageLog, type Dataset, type Detections, decodeImage, imageRefOf } from "@sniper/coco-io"
 import type { Detector } from "@sniper/detector-model"
-import { type CocoEvaluation, type EvalGroundTruth, evaluateBoxes } from "@sniper/evaluator"
+import {
+  addImageDetections,
+  type CocoEvaluation,
+  type EvalGroundTruth,
+  emptyDetections,
+  evaluateBoxes,
+  toDetections,
+} from "@sniper/evaluator"
 import { Effect } from "effect"
 import { detectMultiScale, type InferenceOptions } from "./infer.ts"
 
@@ -28,33 +35,19 @@ export const evaluateDetector = Effect.fn("evaluateDetector")(function* (
 ) {
   const started = performance.now()
   const total = options.maxImages > 0 ? Math.min(options.maxImages, dataset.images.count) : dataset.images.count
-  const image: Array<number> = []
-  const category: Array<number> = []
-  const bbox: Array<number> = []
-  const score: Array<number> = []
+  const collected = emptyDetections()
   for (let row = 0; row < total; row++) {
     const decoded = yield* decodeImage(options.imageRoot, imageRefOf(dataset, row)).pipe(
       Effect.catchTag("BadImage", (error) => Effect.as(options.badImages.record(error), undefined)),
     )
     if (decoded !== undefined) {
       const merged = yield* detectMultiScale(detector, decoded, options)
-      for (let i = 0; i < merged.count; i++) {
-        const [x1, y1, x2, y2] = merged.boxes.subarray(4 * i, 4 * i + 4)
-        image.push(row)
-        category.push(merged.classes[i] - 1)
-        bbox.push(x1, y1, x2 - x1, y2 - y1)
-        score.push(merged.scores[i])
-      }
+      // The detector's classes 1..K are the data set's category rows 0..K-1.
+      addImageDetections(collected, { row, detections: { ...merged, classes: merged.classes.map((c) => c - 1) } })
     }
     if (options.onImage !== undefined) yield* options.onImage(row + 1, total)
   }
-  const detections: Detections = {
-    count: image.length,
-    image: Int32Array.from(image),
-    category: Int32Array.from(category),
-    bbox: Float64Array.from(bbox),
-    score: Float64Array.from(score),
-  }
+  const detections: Detections = toDetections(collected)
   const subset = total === dataset.images.count ? dataset : firstImages(dataset, total)
   return {
     detections,

@@ -27,6 +27,8 @@ export interface ChipStats {
   readonly singleScalePixels: number
   readonly pyramidPixels: number
   readonly pixelRatioVsSingleScale: number
+  /** Against single-scale training whose batches pad every image to an 800 x 1333 canvas (images x 800 x 1333). */
+  readonly pixelRatioVsSingleScaleCanvas: number
   readonly pixelRatioVsFullPyramid: number
   /** Strides used (one per epoch). */
   readonly strides: ReadonlyArray<number>
@@ -112,6 +114,7 @@ export function statsOf(tally: ChipTally, config: ChipConfig): ChipStats {
     singleScalePixels: tally.singleScalePixels,
     pyramidPixels: tally.pyramidPixels,
     pixelRatioVsSingleScale: chipPixels / tally.singleScalePixels,
+    pixelRatioVsSingleScaleCanvas: chipPixels / (tally.images * 800 * 1333),
     pixelRatioVsFullPyramid: chipPixels / tally.pyramidPixels,
     strides: [...tally.strides].sort((a, b) => a - b),
   }

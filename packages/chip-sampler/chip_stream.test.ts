@@ -85,6 +85,7 @@ describe("chipStats()", () => {
       // 3x: 1920 x 1440; 1.667x: 1066 x 800 (1066.9, 800.2); 512 / 640: 512 x 384.
       assert.strictEqual(stats.pyramidPixels, 1920 * 1440 + 1066 * 800 + 512 * 384)
       assert.closeTo(stats.pixelRatioVsSingleScale, (2 * 512 * 512) / (1066 * 800), 1e-12)
+      assert.closeTo(stats.pixelRatioVsSingleScaleCanvas, (2 * 512 * 512) / (800 * 1333), 1e-12)
       assert.strictEqual(stats.coverage, 1)
       assert.deepStrictEqual(stats.positivesPerScale, [1, 1, 0])
     }),

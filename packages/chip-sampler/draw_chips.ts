@@ -12,7 +12,7 @@ export class DrawError extends Schema.TaggedError<DrawError>()("DrawError", {
   }
 }
 
-// One colour per scale (finest first), then the box colours.
+// One colour per scale (finest first), then the box colours; negative chips are dashed in their scale's colour.
 const scaleColours = ["#ff8c00", "#00bfff", "#ff00ff", "#ffd700", "#7cfc00"]
 const validColour = "#00ff66"
 const ignoredColour = "#ff3030"
@@ -56,7 +56,7 @@ export function chipOverlay(image: ImageBoxes, chips: ImageChips, scaleLabels: R
       `chip at ${label}`,
       false,
     ]),
-    [scaleColours[0], "negative chip (dashed)", true],
+    ["#ffffff", "negative chip (dashed)", true],
     [validColour, "box valid in a chip", false],
     [ignoredColour, "box ignored (dashed)", true],
   ]

@@ -120,7 +120,7 @@ export const chips = Command.make(
           `  coverage          ${(100 * stats.coverage).toFixed(2)}% of eligible (box, scale) pairs inside a chip`,
           `  boxes             ${stats.boxes} non-crowd: ${(100 * stats.eligibleFraction).toFixed(2)}% eligible at some scale, ${(100 * stats.validFraction).toFixed(2)}% valid in some chip`,
           `  pixels per epoch  ${stats.chipPixels.toExponential(3)} SNIPER, ${stats.singleScalePixels.toExponential(3)} single-scale 800x1333, ${stats.pyramidPixels.toExponential(3)} full pyramid`,
-          `  pixel ratios      ${f(stats.pixelRatioVsSingleScale)}x single-scale, ${f(stats.pixelRatioVsFullPyramid)}x full pyramid`,
+          `  pixel ratios      ${f(stats.pixelRatioVsSingleScale)}x single-scale (${f(stats.pixelRatioVsSingleScaleCanvas)}x its padded 800x1333 canvas), ${f(stats.pixelRatioVsFullPyramid)}x full pyramid`,
           `  seconds           ${report.seconds} (loading ${report.loadSeconds})`,
         ].join("\n"),
       )

@@ -30,7 +30,8 @@ export interface SplitterSink {
   notArray(key: string, value: unknown): void
 }
 
-const enum_ = {
+/** Where the scan is in the top-level grammar. */
+const State = {
   start: 0,
   keyOrEnd: 1,
   key: 2,
@@ -77,7 +78,7 @@ export class RecordSplitter {
   /** File offset of `#buf[0]`. */
   #base = 0
   #pos = 0
-  #state: number = enum_.start
+  #state: number = State.start
   #seen = new Set<string>()
   #key = ""
   #tokenStart = 0
@@ -131,10 +132,10 @@ export class RecordSplitter {
 
   /** Declares the end of the file. */
   end(): SplitProblem | undefined {
-    if (this.#state === enum_.end) return undefined
+    if (this.#state === State.end) return undefined
     const offset = this.#base + this.#length
-    const inside = this.#state === enum_.inRecord || this.#state === enum_.record ? this.#recordPath() : this.#key
-    const what = this.#state === enum_.start ? "the file is empty" : "the file ends early (truncated?)"
+    const inside = this.#state === State.inRecord || this.#state === State.record ? this.#recordPath() : this.#key
+    const what = this.#state === State.start ? "the file is empty" : "the file ends early (truncated?)"
     return { offset, path: inside, problem: `unexpected end of JSON input: ${what}` }
   }
 
@@ -146,7 +147,7 @@ export class RecordSplitter {
     // Keep the bytes from the oldest still-needed position: a pending batch, record, key or skipped value.
     let keep = this.#pos
     if (this.#batchStart >= 0) keep = Math.min(keep, this.#batchStart)
-    if (this.#state === enum_.inRecord || this.#state === enum_.inKey || this.#state === enum_.skip) {
+    if (this.#state === State.inRecord || this.#state === State.inKey || this.#state === State.skip) {
       keep = Math.min(keep, this.#tokenStart)
     }
     const rest = this.#length - keep
@@ -181,14 +182,14 @@ export class RecordSplitter {
     let i = this.#pos
     while (i < n) {
       const state = this.#state
-      if (state === enum_.inRecord || state === enum_.skip) {
+      if (state === State.inRecord || state === State.skip) {
         i =
-          state === enum_.inRecord && this.#dropKey !== undefined
+          state === State.inRecord && this.#dropKey !== undefined
             ? this.#scanDropping(b, i, n)
             : this.#scanValue(b, i, n)
         if (i < 0) {
           i = -i - 1
-          if (state === enum_.inRecord) {
+          if (state === State.inRecord) {
             const problem = this.#endRecord(i)
             if (problem !== undefined) return problem
           } else {
@@ -198,7 +199,7 @@ export class RecordSplitter {
         }
         continue
       }
-      if (state === enum_.inKey) {
+      if (state === State.inKey) {
         i = this.#scanKey(b, i, n)
         if (i < 0) {
           i = -i - 1
@@ -213,14 +214,14 @@ export class RecordSplitter {
         continue
       }
       switch (state) {
-        case enum_.start: {
+        case State.start: {
           const at = this.#base + i
           if ((at === 0 && c === 0xef) || (at === 1 && c === 0xbb) || (at === 2 && c === 0xbf)) {
             i++ // the UTF-8 byte order mark
             continue
           }
-          if (c === OPEN_BRACE && this.#root === "object") this.#state = enum_.keyOrEnd
-          else if (c === OPEN_BRACKET && this.#root === "array") this.#openArray("", i)
+          if (c === OPEN_BRACE && this.#root === "object") this.#state = State.keyOrEnd
+          else if (c === OPEN_BRACKET && this.#root === "array") this.#openArray("")
           else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
             const found = c === OPEN_BRACKET ? "an array" : "an object"
             return this.#problem(i, `expected a JSON ${this.#root} at the top level, found ${found}`)
@@ -228,51 +229,51 @@ export class RecordSplitter {
           i++
           continue
         }
-        case enum_.keyOrEnd:
-        case enum_.key: {
+        case State.keyOrEnd:
+        case State.key: {
           if (c === QUOTE) {
-            this.#state = enum_.inKey
+            this.#state = State.inKey
             this.#tokenStart = i
             this.#inString = true
             this.#escaped = false
             i++
-          } else if (c === CLOSE_BRACE && state === enum_.keyOrEnd) {
-            this.#state = enum_.end
+          } else if (c === CLOSE_BRACE && state === State.keyOrEnd) {
+            this.#state = State.end
             i++
           } else return this.#problem(i, `expected a double-quoted key, found ${show(c)}`, this.#key)
           continue
         }
-        case enum_.colon: {
+        case State.colon: {
           if (c !== COLON) return this.#problem(i, `expected ':' after key "${this.#key}", found ${show(c)}`)
-          this.#state = enum_.value
+          this.#state = State.value
           i++
           continue
         }
-        case enum_.value: {
+        case State.value: {
           if (c === OPEN_BRACKET && this.#wanted.has(this.#key)) {
-            this.#openArray(this.#key, i)
+            this.#openArray(this.#key)
             i++
-          } else this.#startValue(enum_.skip, c, i++)
+          } else this.#startValue(State.skip, c, i++)
           continue
         }
-        case enum_.afterValue: {
-          if (c === COMMA) this.#state = enum_.key
-          else if (c === CLOSE_BRACE) this.#state = enum_.end
+        case State.afterValue: {
+          if (c === COMMA) this.#state = State.key
+          else if (c === CLOSE_BRACE) this.#state = State.end
           else return this.#problem(i, `expected ',' or '}' after the value of "${this.#key}", found ${show(c)}`)
           i++
           continue
         }
-        case enum_.recordOrEnd:
-        case enum_.record: {
-          if (c === CLOSE_BRACKET && state === enum_.recordOrEnd) {
-            this.#state = this.#root === "array" && this.#key === "" ? enum_.end : enum_.afterValue
+        case State.recordOrEnd:
+        case State.record: {
+          if (c === CLOSE_BRACKET && state === State.recordOrEnd) {
+            this.#state = this.#root === "array" && this.#key === "" ? State.end : State.afterValue
             i++
             continue
           }
           if (c === CLOSE_BRACKET || c === COMMA || c === CLOSE_BRACE || c === COLON) {
             return this.#flush() ?? this.#problem(i, `expected a record, found ${show(c)}`, this.#recordPath())
           }
-          this.#startValue(enum_.inRecord, c, i)
+          this.#startValue(State.inRecord, c, i)
           if (this.#batchStart < 0) {
             this.#batchStart = i
             this.#batchFirst = this.#index
@@ -281,10 +282,10 @@ export class RecordSplitter {
           i++
           continue
         }
-        case enum_.afterRecord: {
+        case State.afterRecord: {
           let problem: SplitProblem | undefined
           if (c === COMMA) {
-            this.#state = enum_.record
+            this.#state = State.record
             if (this.#batchEnd - this.#batchStart > MAX_BATCH_BYTES) problem = this.#flush()
           } else if (c === CLOSE_BRACKET) problem = this.#closeArray()
           else {
@@ -296,7 +297,7 @@ export class RecordSplitter {
           i++
           continue
         }
-        case enum_.end:
+        case State.end:
           return this.#problem(i, `unexpected ${show(c)} after the end of the JSON ${this.#root}`)
       }
     }
@@ -439,7 +440,7 @@ export class RecordSplitter {
       return this.#problem(this.#tokenStart, `duplicate key "${this.#key}"`)
     }
     this.#seen.add(this.#key)
-    this.#state = enum_.colon
+    this.#state = State.colon
     return undefined
   }
 
@@ -454,28 +455,28 @@ export class RecordSplitter {
       return { offset, path: this.#key, problem: fault.problem }
     }
     if (this.#wanted.has(this.#key)) this.#sink.notArray(this.#key, value)
-    this.#state = this.#root === "array" && this.#key === "" ? enum_.end : enum_.afterValue
+    this.#state = this.#root === "array" && this.#key === "" ? State.end : State.afterValue
     return undefined
   }
 
   #endRecord(end: number): SplitProblem | undefined {
     this.#batchEnd = end
     this.#index++
-    this.#state = enum_.afterRecord
+    this.#state = State.afterRecord
     return undefined
   }
 
-  #openArray(key: string, _at: number): void {
+  #openArray(key: string): void {
     this.#sink.array(key)
     this.#key = key
     this.#dropKey = this.#dropFields.get(key)
     this.#dropState = 0
     this.#index = 0
-    this.#state = enum_.recordOrEnd
+    this.#state = State.recordOrEnd
   }
 
   #closeArray(): SplitProblem | undefined {
-    this.#state = this.#root === "array" && this.#key === "" ? enum_.end : enum_.afterValue
+    this.#state = this.#root === "array" && this.#key === "" ? State.end : State.afterValue
     return this.#flush()
   }
 

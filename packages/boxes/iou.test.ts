@@ -64,9 +64,14 @@ describe("iouMatrix()", () => {
       const m = b.length / 4
       const crowd = withCrowd ? Array.from({ length: m }, (_, j) => j % 3 === 0) : undefined
       const expected = baselineIouMatrix(toDets(a), toDets(b), p ? 1 : 0, crowd).flat()
-      assert.deepStrictEqual(Array.from(iouMatrix(a, b, { plusOne: p, crowd })), expected)
+      const got = iouMatrix(a, b, { plusOne: p, crowd })
+      let mismatches = 0
+      for (let k = 0; k < got.length; k++) if (got[k] !== expected[k]) mismatches++
+      assert.strictEqual(got.length, expected.length)
+      assert.strictEqual(mismatches, 0)
+      assert.isAbove(expected.filter((v) => v > 0).length, 0, "some pairs overlap")
     },
-    { arbitrary: { runs: 25 } },
+    { timeout: 60_000, arbitrary: { runs: 12 } },
   )
   it.prop(
     "gives 1 on the diagonal for non-empty boxes",

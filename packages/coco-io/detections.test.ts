@@ -5,6 +5,7 @@ import { Effect, Schema, Stream } from "effect"
 import { tempDir, tinyInstances, writeJson } from "./_fixtures.ts"
 import { type Detections, loadDataset, readDetections, writeDetectionStream, writeDetections } from "./mod.ts"
 
+const emptyResults = () => writeJson(tempDir(), "empty.json", [])
 const tiny = Effect.suspend(() => loadDataset(writeJson(tempDir(), "tiny.json", tinyInstances())))
 
 describe("readDetections()", () => {
@@ -119,6 +120,16 @@ describe("writeDetections()", () => {
         { image_id: 30, category_id: 18, bbox: [1, 2, 3, 4], score: 0.25 },
         { image_id: 20, category_id: 18, bbox: [1, 2, 3, 4], score: 0.75 },
       ])
+    }),
+  )
+
+  it.effect("fails with CocoWriteError when the folder does not exist", () =>
+    Effect.gen(function* () {
+      const dataset = yield* tiny
+      const path = join(tempDir(), "missing", "out.json")
+      const error = yield* Effect.flip(writeDetections(path, dataset, yield* readDetections(emptyResults(), dataset)))
+      assert.strictEqual(error._tag, "CocoWriteError")
+      assert.include(error.message, `Cannot write "${path}": ENOENT`)
     }),
   )
 

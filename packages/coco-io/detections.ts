@@ -5,7 +5,7 @@ import { idOf, Problems } from "./_problems.ts"
 import { readJsonRecords } from "./_read_json.ts"
 import type { RecordBatch } from "./_record_splitter.ts"
 import type { Dataset, Detections } from "./dataset.ts"
-import { CocoReadError } from "./errors.ts"
+import { CocoWriteError } from "./errors.ts"
 import { ResultRecord, recordChecker } from "./records.ts"
 
 export interface ReadDetectionsOptions {
@@ -89,7 +89,7 @@ export const writeDetectionStream = Effect.fn("writeDetectionStream")(
   function* <E, R>(path: string, dataset: Dataset, batches: Stream.Stream<Detections, E, R>) {
     const temporary = `${path}.${process.pid}.partial`
     const writeError = (cause: unknown) =>
-      new CocoReadError({ file: path, problem: cause instanceof Error ? cause.message : String(cause) })
+      new CocoWriteError({ file: path, problem: cause instanceof Error ? cause.message : String(cause) })
     const handle = yield* Effect.acquireRelease(
       Effect.tryPromise({ try: () => open(temporary, "w"), catch: writeError }),
       (handle) => Effect.promise(() => handle.close()),

@@ -10,6 +10,16 @@ export class CocoReadError extends Schema.TaggedError<CocoReadError>()("CocoRead
   }
 }
 
+/** A results file could not be written (nothing is left at its path). */
+export class CocoWriteError extends Schema.TaggedError<CocoWriteError>()("CocoWriteError", {
+  file: Schema.String,
+  problem: Schema.String,
+}) {
+  override get message() {
+    return `Cannot write "${this.file}": ${this.problem}; check the folder exists, is writable and has space`
+  }
+}
+
 /** The bytes are not JSON, or not the JSON shape expected at the top level; `offset` is a byte offset. */
 export class CocoJsonError extends Schema.TaggedError<CocoJsonError>()("CocoJsonError", {
   file: Schema.String,

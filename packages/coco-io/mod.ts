@@ -17,7 +17,7 @@ export {
   writeDetections,
 } from "./detections.ts"
 export type { CocoError, CocoProblem } from "./errors.ts"
-export { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError } from "./errors.ts"
+export { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError, CocoWriteError } from "./errors.ts"
 export { type ChipOptions, type ChipWindow, cutChip, cutChips } from "./image_chip.ts"
 export {
   type DecodedImage,

@@ -18,28 +18,34 @@ beforeAll(async () => {
 const empty: ChipTruth = { boxes: new Float32Array(0), classes: new Int32Array(0), valid: new Uint8Array(0) }
 
 describe("decodeDetectorConfig()", () => {
-  it.effect("decodeDetectorConfig() names an unknown depth", () =>
-    Effect.gen(function* () {
-      const error = yield* Effect.flip(
-        decodeDetectorConfig({ ...sniperR50, backbone: { ...sniperR50.backbone, depth: 42 } }),
-      )
-      assert.strictEqual(error._tag, "InvalidDetectorConfig")
-      assert.match(error.message, /Expected 18 \| 34 \| 50 \| 101 at \["backbone"\]\["depth"\]/)
-    }),
+  it.effect(
+    "decodeDetectorConfig() names an unknown depth",
+    () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(
+          decodeDetectorConfig({ ...sniperR50, backbone: { ...sniperR50.backbone, depth: 42 } }),
+        )
+        assert.strictEqual(error._tag, "InvalidDetectorConfig")
+        assert.match(error.message, /Expected 18 \| 34 \| 50 \| 101 at \["backbone"\]\["depth"\]/)
+      }),
+    120_000,
   )
-  it.effect("decodeDetectorConfig() rejects bg above fg IoU, a zero width and a stride other than 16", () =>
-    Effect.gen(function* () {
-      const bg = yield* Effect.flip(decodeDetectorConfig({ ...sniperR50, rpn: { ...sniperR50.rpn, bgIou: 0.6 } }))
-      assert.match(bg.message, /rpn.bgIou \(0.6\) must not exceed rpn.fgIou \(0.5\)/)
-      const width = yield* Effect.flip(
-        decodeDetectorConfig({ ...sniperR50, backbone: { ...sniperR50.backbone, width: 0 } }),
-      )
-      assert.match(width.message, /width/)
-      const stride = yield* Effect.flip(
-        decodeDetectorConfig({ ...sniperR50, anchors: { ...sniperR50.anchors, stride: 32 } }),
-      )
-      assert.match(stride.message, /stride/)
-    }),
+  it.effect(
+    "decodeDetectorConfig() rejects bg above fg IoU, a zero width and a stride other than 16",
+    () =>
+      Effect.gen(function* () {
+        const bg = yield* Effect.flip(decodeDetectorConfig({ ...sniperR50, rpn: { ...sniperR50.rpn, bgIou: 0.6 } }))
+        assert.match(bg.message, /rpn.bgIou \(0.6\) must not exceed rpn.fgIou \(0.5\)/)
+        const width = yield* Effect.flip(
+          decodeDetectorConfig({ ...sniperR50, backbone: { ...sniperR50.backbone, width: 0 } }),
+        )
+        assert.match(width.message, /width/)
+        const stride = yield* Effect.flip(
+          decodeDetectorConfig({ ...sniperR50, anchors: { ...sniperR50.anchors, stride: 32 } }),
+        )
+        assert.match(stride.message, /stride/)
+      }),
+    120_000,
   )
 })
 
@@ -68,7 +74,7 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     )
     tf.dispose([odd, ok])
     disposeDetector(detector)
-  })
+  }, 120_000)
 
   it("trainStep() trains on chips without boxes and on boxes under a pixel: finite losses, weights move", () => {
     const detector = createDetector(tinyConfig(), { seed: 1 })
@@ -98,7 +104,7 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     optimizer.dispose()
     images.dispose()
     disposeDetector(detector)
-  })
+  }, 120_000)
 })
 
 describe("detect()", () => {
@@ -123,5 +129,5 @@ describe("detect()", () => {
     }
     image.dispose()
     disposeDetector(detector)
-  })
+  }, 120_000)
 })

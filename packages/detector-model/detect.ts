@@ -3,8 +3,8 @@ import * as tf from "@tensorflow/tfjs"
 import { gridAnchors } from "./anchors.ts"
 import type { Detector } from "./detector.ts"
 import { boxHead, detectorFeatures, roiFeatures, rpnHead } from "./detector.ts"
-import { selectProposals } from "./proposals.ts"
 import { poolRois } from "./roi_pool.ts"
+import { rpnProposals } from "./rpn_loss.ts"
 
 /** Detections of one image: `count` boxes (x1, y1, x2, y2, input px), scores, classes 1..K, best first. */
 export interface Detections {
@@ -49,20 +49,12 @@ export function detect(detector: Detector, images: tf.Tensor4D, options?: Detect
     const features = detectorFeatures(detector, padded, false)
     const [, fh, fw] = features.shape
     const anchors = gridAnchors(fh, fw, config.anchors)
-    const perImage = anchors.length / 4
     const rpn = rpnHead(detector, features)
-    const logits = rpn.logits.dataSync() as Float32Array
-    const deltas = rpn.deltas.dataSync() as Float32Array
-    const proposals = Array.from({ length: n }, (_, i) =>
-      selectProposals(
-        anchors,
-        {
-          scores: logits.subarray(i * perImage, (i + 1) * perImage),
-          deltas: deltas.subarray(4 * i * perImage, 4 * (i + 1) * perImage),
-        },
-        { imageWidth: width, imageHeight: height, settings: config.rpn.test },
-      ),
-    )
+    const proposals = rpnProposals(anchors, rpn.logits, rpn.deltas, {
+      imageWidth: width,
+      imageHeight: height,
+      settings: config.rpn.test,
+    })
     const total = proposals.reduce((s, p) => s + p.count, 0)
     const empty = { boxes: new Float32Array(0), scores: new Float32Array(0), classes: new Int32Array(0), count: 0 }
     if (total === 0) return proposals.map(() => empty)

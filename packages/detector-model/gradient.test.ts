@@ -123,5 +123,5 @@ describe("detectorLosses() gradient", () => {
     })
     tf.dispose([...direction, ...base, images])
     disposeDetector(detector)
-  })
+  }, 120_000)
 })

@@ -6,7 +6,8 @@ import { gridAnchors } from "./anchors.ts"
 import type { ChipTruth } from "./chip_truth.ts"
 import type { Detector } from "./detector.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
-import { bceWithLogits, detectorLosses, smoothL1 } from "./losses.ts"
+import { bceWithLogits, smoothL1 } from "./loss_functions.ts"
+import { detectorLosses } from "./losses.ts"
 import { makePrng } from "./prng.ts"
 import { selectProposals } from "./proposals.ts"
 import { roiTargets } from "./roi_targets.ts"
@@ -32,14 +33,14 @@ describe("smoothL1() and bceWithLogits()", () => {
   it("smoothL1() is 0.5 x² inside [-1, 1] and |x| - 0.5 outside", () => {
     const v = tf.tidy(() => smoothL1(tf.tensor1d([0, 0.5, -1, 2, -3])).dataSync())
     assert.deepStrictEqual(Array.from(v), [0, 0.125, 0.5, 1.5, 2.5])
-  })
+  }, 120_000)
   it("bceWithLogits() is softplus(-x) for target 1 and softplus(x) for 0, without overflow", () => {
     const v = tf.tidy(() => bceWithLogits(tf.tensor1d([0.3, 0.3, 100, -100]), tf.tensor1d([1, 0, 1, 1])).dataSync())
     assert.closeTo(v[0], softplus(-0.3), 1e-6)
     assert.closeTo(v[1], softplus(0.3), 1e-6)
     assert.closeTo(v[2], 0, 1e-6)
     assert.closeTo(v[3], 100, 1e-4)
-  })
+  }, 120_000)
 })
 
 describe("detectorLosses()", () => {
@@ -58,7 +59,7 @@ describe("detectorLosses()", () => {
     assert.closeTo(terms[4], softplus(0.3) + Math.log(4), 1e-5)
     images.dispose()
     disposeDetector(detector)
-  })
+  }, 120_000)
 
   it("detectorLosses() normalises as the reference: valid count, 3 / (N x 256), RoI count, N x 188", () => {
     const config = tinyConfig()
@@ -118,5 +119,5 @@ describe("detectorLosses()", () => {
     assert.closeTo(got.values[3], roiBoxSum / (2 * 188), 1e-5)
     images.dispose()
     disposeDetector(detector)
-  })
+  }, 120_000)
 })

@@ -14,7 +14,7 @@ beforeAll(async () => {
   await readyBackend()
 })
 
-const steps = Number(process.env.SNIPER_OVERFIT_STEPS ?? 70)
+const steps = Number(process.env.SNIPER_OVERFIT_STEPS ?? 90)
 
 describe("overfit", () => {
   it("trainStep() overfits ResNet-18 x0.25 on four 256 px chips: loss below a quarter, AP50 >= 0.9, tensors flat", () => {

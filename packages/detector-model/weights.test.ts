@@ -72,7 +72,7 @@ describe("torchvisionName()", () => {
     assert.strictEqual(torchvisionName("conv1.weight"), "backbone.conv1.weight")
     assert.isUndefined(torchvisionName("fc.weight"))
     assert.isUndefined(torchvisionName("layer1.0.bn1.num_batches_tracked"))
-  })
+  }, 120_000)
 })
 
 describe("importTorchvisionResnet()", () => {
@@ -100,6 +100,7 @@ describe("importTorchvisionResnet()", () => {
         tf.dispose(Object.values(tensors))
         disposeDetector(detector)
       }),
+    120_000,
   )
 
   it.effect(
@@ -127,24 +128,28 @@ describe("importTorchvisionResnet()", () => {
         assert.deepStrictEqual(detector.params.variables.get("backbone.conv1.weight")!.dataSync(), before)
         disposeDetector(detector)
       }),
+    120_000,
   )
 })
 
 describe("saveDetector() and loadDetector()", () => {
-  it.effect("loadDetector() restores saved weights and refuses another architecture", () =>
-    Effect.gen(function* () {
-      const path = join(dir, "tiny.safetensors")
-      const a = createDetector(tinyConfig(), { seed: 1 })
-      const b = createDetector(tinyConfig(), { seed: 2 })
-      yield* saveDetector(path, a)
-      yield* loadDetector(path, b)
-      for (const [name, v] of a.params.variables)
-        assert.deepStrictEqual(b.params.variables.get(name)!.dataSync(), v.dataSync(), name)
-      const c = createDetector(tinyConfig({ depth: 34 }), { seed: 3 })
-      const error = yield* Effect.flip(loadDetector(path, c))
-      assert.strictEqual(error._tag, "WeightsMismatch")
-      assert.match(error.message, /layer1\.2/)
-      for (const d of [a, b, c]) disposeDetector(d)
-    }),
+  it.effect(
+    "loadDetector() restores saved weights and refuses another architecture",
+    () =>
+      Effect.gen(function* () {
+        const path = join(dir, "tiny.safetensors")
+        const a = createDetector(tinyConfig(), { seed: 1 })
+        const b = createDetector(tinyConfig(), { seed: 2 })
+        yield* saveDetector(path, a)
+        yield* loadDetector(path, b)
+        for (const [name, v] of a.params.variables)
+          assert.deepStrictEqual(b.params.variables.get(name)!.dataSync(), v.dataSync(), name)
+        const c = createDetector(tinyConfig({ depth: 34 }), { seed: 3 })
+        const error = yield* Effect.flip(loadDetector(path, c))
+        assert.strictEqual(error._tag, "WeightsMismatch")
+        assert.match(error.message, /layer1\.2/)
+        for (const d of [a, b, c]) disposeDetector(d)
+      }),
+    120_000,
   )
 })

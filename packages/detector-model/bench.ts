@@ -1,0 +1,195 @@
+/**
+ * Benchmarks (JSON lines): a training step (forward, backward, SGD update) on 2 chips of 512x512 for ResNet-18
+ * x0.5, ResNet-50 and ResNet-101, with time shares of backbone / RPN / RoI head and GFLOP/s against a 1024x1024
+ * matmul measured in the same run; inference on one 800x1333 image; live tensors and peak RSS.
+ * Backend: SNIPER_BACKEND (default wasm). SNIPER_BENCH_MODELS=r18,r50,r101 picks models.
+ */
+import * as tf from "@tensorflow/tfjs"
+import "@tensorflow/tfjs-backend-wasm"
+import { describeRuntime, selectBackend } from "@sniper/tensor-runtime"
+import { Effect } from "effect"
+import { syntheticChips } from "./_synthetic_chips.ts"
+import type { DetectorConfig } from "./config.ts"
+import { decodeDetectorConfig, sniperR50, sniperR101 } from "./config.ts"
+import { detect } from "./detect.ts"
+import type { Detector } from "./detector.ts"
+import { createDetector, detectorFeatures, disposeDetector } from "./detector.ts"
+import { makePrng } from "./prng.ts"
+import { roiLosses } from "./roi_loss.ts"
+import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
+import { trainStep } from "./train_step.ts"
+
+const info = await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
+const print = (o: Record<string, unknown>) => console.log(JSON.stringify(o))
+const round = (x: number, digits = 3) => Number(x.toFixed(digits))
+print({ bench: "backend", runtime: describeRuntime(info) })
+
+function seconds(f: () => void): number {
+  const t0 = performance.now()
+  f()
+  return (performance.now() - t0) / 1000
+}
+
+// Baseline: 1024x1024 float32 matmul.
+const a = tf.randomNormal([1024, 1024])
+const b = tf.randomNormal([1024, 1024])
+tf.tidy(() => tf.matMul(a, b).dataSync())
+const reps = 5
+const matmulSeconds =
+  seconds(() => {
+    for (let i = 0; i < reps; i++) tf.tidy(() => tf.matMul(a, b).dataSync())
+  }) / reps
+const matmulGflops = (2 * 1024 ** 3) / matmulSeconds / 1e9
+tf.dispose([a, b])
+print({ bench: "matmul1024", ms: round(matmulSeconds * 1000, 1), gflops: round(matmulGflops, 1) })
+
+const prod = (s: ReadonlyArray<number>) => s.reduce((x, y) => x * y, 1)
+/** Multiply-add FLOPs of the conv and matmul kernels of a profile (everything else is small). */
+function kernelFlops(
+  kernels: ReadonlyArray<{ name: string; inputShapes: Array<Array<number>>; outputShapes: Array<Array<number>> }>,
+) {
+  let flops = 0
+  for (const k of kernels) {
+    const [i0, i1] = k.inputShapes
+    const out = k.outputShapes[0]
+    if (k.name === "Conv2D" || k.name === "FusedConv2D") flops += 2 * prod(out) * i1[0] * i1[1] * i1[2]
+    else if (k.name === "Conv2DBackpropInput") flops += 2 * prod(i0) * i1[0] * i1[1] * i1[2]
+    else if (k.name === "Conv2DBackpropFilter") flops += 2 * prod(i1) * out[0] * out[1] * out[2]
+    else if (k.name === "BatchMatMul" || k.name === "_FusedMatMul") {
+      const batch = out.length === 3 ? out[0] : 1
+      flops += 2 * prod(out) * Math.sqrt((prod(i0) * prod(i1)) / prod(out) / batch)
+    }
+  }
+  return flops
+}
+
+function config(name: string): DetectorConfig {
+  const base = name === "r101" ? sniperR101 : sniperR50
+  const backbone = name === "r18x0.5" ? { ...base.backbone, depth: 18, width: 0.5 } : base.backbone
+  return Effect.runSync(decodeDetectorConfig({ ...base, backbone }))
+}
+
+/** Fwd+bwd time of each part on its own: backbone (gradient of a fixed projection of the features), RPN head
+ * with targets and proposals, RoI head with targets and RoIAlign (features held constant, gradient to them). */
+function stageSeconds(detector: Detector, images: tf.Tensor4D, truths: ReturnType<typeof syntheticChips>["truths"]) {
+  const v = (prefix: string) =>
+    detector.params.trainable.filter((n) => n.startsWith(prefix)).map((n) => detector.params.variables.get(n)!)
+  const [, h, w] = images.shape
+  const backbone = seconds(() =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => {
+        const f = detectorFeatures(detector, images, true)
+        return tf.sum(tf.mul(f, tf.randomNormal(f.shape, 0, 1, "float32", 1))) as tf.Scalar
+      }, v("backbone."))
+      for (const g of Object.values(grads)) g.dataSync()
+    }),
+  )
+  const features = tf.variable(tf.tidy(() => detectorFeatures(detector, images, false)))
+  const prng = makePrng(1)
+  let proposals: Array<Float32Array> = []
+  const rpn = seconds(() =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => {
+        const r = rpnLosses(detector, features, truths, { imageWidth: w, imageHeight: h, prng })
+        proposals = rpnProposals(r.anchors, r.logits, r.deltas, {
+          imageWidth: w,
+          imageHeight: h,
+          settings: detector.config.rpn.train,
+        }).map((p) => p.boxes)
+        return tf.add(r.rpnClass, r.rpnBox) as tf.Scalar
+      }, [...v("rpn."), features])
+      for (const g of Object.values(grads)) g.dataSync()
+    }),
+  )
+  const roi = seconds(() =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => {
+        const r = roiLosses(detector, features, proposals, truths, { prng })
+        return tf.add(r.roiClass, r.roiBox) as tf.Scalar
+      }, [...v("roi."), features])
+      for (const g of Object.values(grads)) g.dataSync()
+    }),
+  )
+  features.dispose()
+  return { backbone, rpn, roi }
+}
+
+const models = (process.env.SNIPER_BENCH_MODELS ?? "r18x0.5,r50,r101").split(",")
+const { pixels, truths } = syntheticChips(2, 512, 11)
+const images = tf.tensor4d(pixels, [2, 512, 512, 3])
+for (const name of models) {
+  const detector = createDetector(config(name), { seed: 1 })
+  const optimizer = tf.train.momentum(0.001, 0.9)
+  const prng = makePrng(2)
+  const step = () => trainStep(detector, { images, truths }, { optimizer, prng, weightDecay: 1e-4 })
+  // First step (warm-up, creates the momentum slots) under the profiler: kernel FLOPs and kernel times.
+  let profiled = 0
+  const profile = await tf.profile(() => {
+    profiled = seconds(step)
+  })
+  const flops = kernelFlops(profile.kernels as never)
+  const byKernel = new Map<string, number>()
+  for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number))
+  const kernelMs = [...byKernel.values()].reduce((x, y) => x + y, 0)
+  const timed = name === "r101" ? 1 : 2
+  const live: Array<number> = [tf.memory().numTensors]
+  const times: Array<number> = []
+  for (let i = 0; i < timed; i++) {
+    times.push(seconds(step))
+    live.push(tf.memory().numTensors)
+  }
+  const perStep = times.reduce((x, y) => x + y, 0) / times.length
+  const stages = stageSeconds(detector, images, truths)
+  const stageSum = stages.backbone + stages.rpn + stages.roi
+  print({
+    bench: "trainStep",
+    model: name,
+    chips: 2,
+    size: 512,
+    steps: timed,
+    secondsPerStep: round(perStep),
+    chipsPerSecond: round(2 / perStep),
+    gflopPerStep: round(flops / 1e9, 1),
+    gflops: round(flops / perStep / 1e9, 1),
+    ratioToMatmul: round(flops / perStep / 1e9 / matmulGflops),
+    share: {
+      backbone: round(stages.backbone / stageSum),
+      rpn: round(stages.rpn / stageSum),
+      roiHead: round(stages.roi / stageSum),
+    },
+    stageSeconds: { backbone: round(stages.backbone), rpn: round(stages.rpn), roiHead: round(stages.roi) },
+    firstStepSeconds: round(profiled),
+    jsShareOfFirstStep: round(1 - kernelMs / 1000 / profiled),
+    liveTensors: live.at(-1),
+    liveTensorsFlat: live.every((x) => x === live[0]),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  })
+  print({
+    bench: "kernels",
+    model: name,
+    topKernelShares: Object.fromEntries(
+      [...byKernel]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 8)
+        .map(([k, ms]) => [k, round(ms / kernelMs)]),
+    ),
+  })
+  if (name === "r50" || models.length === 1) {
+    const image = tf.randomNormal([1, 800, 1333, 3], 0, 1, "float32", 3) as tf.Tensor4D
+    const s = seconds(() => detect(detector, image, { scoreThreshold: 0.001, maxDetections: 100 }))
+    image.dispose()
+    print({
+      bench: "inference",
+      model: name,
+      height: 800,
+      width: 1333,
+      seconds: round(s),
+      imagesPerSecond: round(1 / s),
+      liveTensors: tf.memory().numTensors,
+      peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    })
+  }
+  optimizer.dispose()
+  disposeDetector(detector)
+}
+images.dispose()

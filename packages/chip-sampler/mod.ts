@@ -3,6 +3,12 @@
  * cover proposals no positive chip covers, each chip with its ground truth; `reference` mode reproduces the
  * released code, `paper` the clean rules (SNIPER.md sections 2-4 and 8). Pure functions over typed arrays.
  *
+ * Boxes too large for a chip: below the coarsest scale a box is eligible only if its longer side is under
+ * (C - d - 1) / s, which guarantees some grid chip holds it whole. The default coarsest scale fits the whole
+ * image in one chip, so every box fits there. With a custom coarsest scale where a box does not fit, it stays
+ * uncovered (`coverage` < 1); reference mode still makes it valid, cropped, in the chip holding most of it
+ * (if that overlap passes the size bound); paper mode ignores it (`cut`).
+ *
  * ```ts
  * import { Result } from "effect"
  * import { chipConfig, chipImage, imageBoxes } from "@sniper/chip-sampler"

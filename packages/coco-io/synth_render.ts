@@ -99,7 +99,7 @@ export function renderScene(scene: Scene): Effect.Effect<Buffer> {
     const grid = await sharp(washedNoise(scene), { raw: { width: gridWidth, height: gridHeight, channels: 3 } })
       .png({ compressionLevel: 1 })
       .toBuffer()
-    const image = sharp(Buffer.from(sceneSvg(scene, grid)))
+    const image = sharp(Buffer.from(sceneSvg(scene, grid))).removeAlpha()
     return scene.format === "png"
       ? image.png({ compressionLevel: 6 }).toBuffer()
       : image.jpeg({ quality: 90 }).toBuffer()

@@ -173,6 +173,21 @@ describe("chipImage() negative chips", () => {
     const pap = chipImage(image(1024, 1024, gt, { proposals: straddling }), single("paper"), { seed: 1, epoch: 0 })
     assert.strictEqual(pap.negativeCandidates, 1)
   })
+  it("resamples which negative chips are kept from epoch to epoch", () => {
+    // Four far-apart clusters of 30 proposals on a 2000 x 2000 image: several candidates at 3x and 1.667x.
+    const clusters = [100, 1800].flatMap((x) =>
+      [100, 1800].flatMap((y) => Array.from({ length: 30 }, (_, k) => [x + k, y, x + k + 40, y + 40]).flat()),
+    )
+    const img = image(2000, 2000, [], { proposals: clusters })
+    const picks = new Set<string>()
+    for (let epoch = 0; epoch < 8; epoch++) {
+      const out = chipImage(img, defaultChipConfig("paper"), { seed: 1, epoch })
+      assert.strictEqual(out.negatives.length, 2)
+      assert.isAbove(out.negativeCandidates, 2)
+      picks.add(out.negatives.map((c) => `${c.scaleIndex}:${c.grid.join(",")}`).join("|"))
+    }
+    assert.isAbove(picks.size, 1)
+  })
   it("mines negatives from proposals on an image without annotations", () => {
     const out = chipImage(image(640, 480, [], { proposals: cluster(30) }), defaultChipConfig("paper"), {
       seed: 1,

@@ -8,9 +8,11 @@
  * pixel of every scale); "chips-sparse" only the first 2 grid chips of each scale, about what SNIPER cuts per
  * image (~5 chips). Ratio = baseline time / ours (wall clock, best of 3 alternating rounds); cpuRatio the same
  * with process CPU time (libvips threads included), steadier on a shared machine.
+ * Also the synthetic data set generator's images per second ("synth").
  * Run: npm run bench (in packages/coco-io); BENCH_IMAGES=N to change the 40 images.
  */
-import { readdir, readFile } from "node:fs/promises"
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { sharedData } from "@sniper/testing"
 import { Effect } from "effect"
@@ -18,6 +20,7 @@ import sharp from "sharp"
 import { type ChipWindow, cutChips } from "../image_chip.ts"
 import { decodeImageBytes } from "../image_decode.ts"
 import { imagenetNormalization } from "../image_normalization.ts"
+import { writeSynthDataset } from "../synth_dataset.ts"
 
 const chip = 512
 const imageCount = Number(process.env.BENCH_IMAGES ?? 40)
@@ -128,7 +131,33 @@ async function perChipDecode(files: ReadonlyArray<Uint8Array>): Promise<number> 
   return chips
 }
 
+/** The synthetic data set generator: images per second (wall and per CPU second) for 100 images. */
+async function synth() {
+  const out = await mkdtemp(join(tmpdir(), "bench-synth-"))
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  const summary = await Effect.runPromise(writeSynthDataset(out, { images: 100, seed: 1 }))
+  const ms = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  await rm(out, { recursive: true, force: true })
+  const cpuMs = (cpu.user + cpu.system) / 1000
+  const r3 = (x: number) => Math.round(x * 1000) / 1000
+  const boxes = summary.train.annotations + summary.val.annotations
+  console.log(
+    JSON.stringify({
+      bench: "synth",
+      images: 100,
+      boxes,
+      ms: r3(ms),
+      cpuMs: r3(cpuMs),
+      imagesPerSecond: r3(1e5 / ms),
+      imagesPerCpuSecond: r3(1e5 / cpuMs),
+    }),
+  )
+}
+
 async function main() {
+  await synth()
   const root = sharedData("coco/images")
   if (root === undefined) {
     console.log(

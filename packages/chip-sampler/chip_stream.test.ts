@@ -53,7 +53,7 @@ describe("chipStream()", () => {
       assert.deepStrictEqual(view(a), view(b))
     }),
   )
-  it.effect("fails with BadImage naming a zero-size image before yielding", () =>
+  it.effect("fails with BadImageSize naming a zero-size image before yielding", () =>
     Effect.gen(function* () {
       const bad = testDataset(
         [
@@ -65,7 +65,7 @@ describe("chipStream()", () => {
       const exit = yield* Effect.exit(Stream.runCollect(chipStream(bad, { config, seed: 1, epoch: 0 })))
       assert.isTrue(Exit.isFailure(exit))
       const error = yield* Effect.flip(Stream.runCollect(chipStream(bad, { config, seed: 1, epoch: 0 })))
-      assert.strictEqual(error._tag, "BadImage")
+      assert.strictEqual(error._tag, "BadImageSize")
       assert.include(error.message, "image 2")
       assert.include(error.message, "width")
     }),

@@ -2,7 +2,7 @@ import type { Dataset } from "@sniper/coco-io"
 import { Effect, Stream } from "effect"
 import { chipStride } from "./chip_stride.ts"
 import { datasetImage } from "./dataset_image.ts"
-import { BadImage } from "./errors.ts"
+import { BadImageSize } from "./errors.ts"
 import { chipImage } from "./image_chips.ts"
 import type { Proposals } from "./proposals.ts"
 import type { ChipConfig, ImageChips } from "./types.ts"
@@ -20,9 +20,9 @@ export interface ChipStreamOptions {
 
 /**
  * The chips of every image of `dataset` for one epoch, in image row order (flipped copy after each image when
- * `flip`). Fails with `BadImage` before the first element if an image has zero or non-finite size.
+ * `flip`). Fails with `BadImageSize` before the first element if an image has zero or non-finite size.
  */
-export function chipStream(dataset: Dataset, options: ChipStreamOptions): Stream.Stream<ImageChips, BadImage> {
+export function chipStream(dataset: Dataset, options: ChipStreamOptions): Stream.Stream<ImageChips, BadImageSize> {
   return Stream.unwrap(
     Effect.gen(function* () {
       const { width, height, id } = dataset.images
@@ -31,8 +31,8 @@ export function chipStream(dataset: Dataset, options: ChipStreamOptions): Stream
           ["width", width[row]],
           ["height", height[row]],
         ] as const) {
-          if (!(v > 0)) {
-            return yield* new BadImage({
+          if (!(v > 0 && Number.isFinite(v))) {
+            return yield* new BadImageSize({
               source: dataset.source,
               imageId: id[row],
               field,

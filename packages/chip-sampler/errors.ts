@@ -11,7 +11,7 @@ export class InvalidChipConfig extends Schema.TaggedError<InvalidChipConfig>()("
 }
 
 /** An image the sampler cannot place chips on (zero or non-finite size). */
-export class BadImage extends Schema.TaggedError<BadImage>()("BadImage", {
+export class BadImageSize extends Schema.TaggedError<BadImageSize>()("BadImageSize", {
   source: Schema.String,
   imageId: Schema.Number,
   field: Schema.String,

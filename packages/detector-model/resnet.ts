@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs"
+import { addRelu, batchNormTrain } from "./batch_norm.ts"
 import type { DetectorConfig } from "./config.ts"
 import type { Parameters, ParamSpec } from "./parameters.ts"
 import { param } from "./parameters.ts"
@@ -120,13 +121,14 @@ export interface ForwardOptions {
   readonly training: boolean
 }
 
+/** Batch norm (+ ReLU): batch statistics when training a trainable layer, running statistics otherwise. */
 function batchNorm(
   params: Parameters,
   name: string,
   x: tf.Tensor4D,
-  config: BackboneConfig,
-  training: boolean,
+  options: { readonly config: BackboneConfig; readonly training: boolean; readonly relu: boolean },
 ): tf.Tensor4D {
+  const { config, training, relu } = options
   const gamma = param(params, `${name}.weight`) as tf.Variable<tf.Rank.R1>
   const beta = param(params, `${name}.bias`) as tf.Variable<tf.Rank.R1>
   const runningMean = param(params, `${name}.running_mean`) as tf.Variable<tf.Rank.R1>
@@ -134,17 +136,19 @@ function batchNorm(
   if (!(training && gamma.trainable)) {
     // Frozen: one per-channel scale and shift from the running statistics (no gradient reaches them).
     const scale = tf.mul(gamma, tf.rsqrt(tf.add(runningVar, config.bnEpsilon)))
-    return tf.add(tf.mul(x, scale), tf.sub(beta, tf.mul(runningMean, scale))) as tf.Tensor4D
+    const y = tf.add(tf.mul(x, scale), tf.sub(beta, tf.mul(runningMean, scale))) as tf.Tensor4D
+    return relu ? tf.relu(y) : y
   }
-  // Batch statistics with broadcasting ops: tfjs's batchNorm gradient tiles full-size tensors (slow on wasm).
-  const mean = tf.mean(x, [0, 1, 2])
-  const centred = tf.sub(x, mean)
-  const variance = tf.mean(tf.square(centred), [0, 1, 2])
   const m = config.bnMomentum
-  // Running statistics move outside the gradient: assign copies values, the tape never sees it.
-  runningMean.assign(tf.tidy(() => tf.add(tf.mul(runningMean, m), tf.mul(mean, 1 - m))))
-  runningVar.assign(tf.tidy(() => tf.add(tf.mul(runningVar, m), tf.mul(variance, 1 - m))))
-  return tf.add(tf.mul(centred, tf.mul(gamma, tf.rsqrt(tf.add(variance, config.bnEpsilon)))), beta) as tf.Tensor4D
+  return batchNormTrain(x, gamma, beta, {
+    epsilon: config.bnEpsilon,
+    relu,
+    // Running statistics move outside the gradient: assign copies values, the tape never sees it.
+    onStatistics: (mean, variance) => {
+      runningMean.assign(tf.tidy(() => tf.add(tf.mul(runningMean, m), tf.mul(mean, 1 - m))))
+      runningVar.assign(tf.tidy(() => tf.add(tf.mul(runningVar, m), tf.mul(variance, 1 - m))))
+    },
+  })
 }
 
 function conv(params: Parameters, name: string, x: tf.Tensor4D, stride: number, dilation = 1): tf.Tensor4D {
@@ -154,18 +158,19 @@ function conv(params: Parameters, name: string, x: tf.Tensor4D, stride: number, 
 }
 
 function block(params: Parameters, b: Block, x: tf.Tensor4D, config: BackboneConfig, training: boolean): tf.Tensor4D {
-  const bn = (name: string, t: tf.Tensor4D) => batchNorm(params, `${b.prefix}.${name}`, t, config, training)
+  const bn = (name: string, t: tf.Tensor4D, relu: boolean) =>
+    batchNorm(params, `${b.prefix}.${name}`, t, { config, training, relu })
   let y: tf.Tensor4D
   if (isBottleneck(config.depth)) {
-    y = tf.relu(bn("bn1", conv(params, `${b.prefix}.conv1`, x, 1)))
-    y = tf.relu(bn("bn2", conv(params, `${b.prefix}.conv2`, y, b.stride, b.dilation)))
-    y = bn("bn3", conv(params, `${b.prefix}.conv3`, y, 1))
+    y = bn("bn1", conv(params, `${b.prefix}.conv1`, x, 1), true)
+    y = bn("bn2", conv(params, `${b.prefix}.conv2`, y, b.stride, b.dilation), true)
+    y = bn("bn3", conv(params, `${b.prefix}.conv3`, y, 1), false)
   } else {
-    y = tf.relu(bn("bn1", conv(params, `${b.prefix}.conv1`, x, b.stride, b.dilation)))
-    y = bn("bn2", conv(params, `${b.prefix}.conv2`, y, 1, b.dilation))
+    y = bn("bn1", conv(params, `${b.prefix}.conv1`, x, b.stride, b.dilation), true)
+    y = bn("bn2", conv(params, `${b.prefix}.conv2`, y, 1, b.dilation), false)
   }
-  const shortcut = b.downsample ? bn("downsample.1", conv(params, `${b.prefix}.downsample.0`, x, b.stride)) : x
-  return tf.relu(tf.add(y, shortcut))
+  const shortcut = b.downsample ? bn("downsample.1", conv(params, `${b.prefix}.downsample.0`, x, b.stride), false) : x
+  return addRelu(y, shortcut)
 }
 
 /** ResNet forward on NHWC images: res4 (stride 16) and res5 (stride 16, dilation 2), both [N, H/16, W/16, C]. */
@@ -176,7 +181,7 @@ export function resnetForward(
 ): { readonly res4: tf.Tensor4D; readonly res5: tf.Tensor4D } {
   const { config, training } = options
   let x = conv(params, "backbone.conv1", images, 2)
-  x = tf.relu(batchNorm(params, "backbone.bn1", x, config, training))
+  x = batchNorm(params, "backbone.bn1", x, { config, training, relu: true })
   x = tf.maxPool(x, 3, 2, 1)
   let res4: tf.Tensor4D | undefined
   for (const b of blocks(config)) {

@@ -7,6 +7,7 @@ import { stridedSliceGrad } from "./gradients/strided_slice_grad.ts"
 import { zeroGrads } from "./gradients/zero_grads.ts"
 import { explicitTransposeKernel } from "./kernels/batch_mat_mul.ts"
 import { conv2dBackpropFilterWasm } from "./kernels/conv2d_backprop_filter.ts"
+import { conv2dBackpropInputWasm } from "./kernels/conv2d_backprop_input.ts"
 import { unsortedSegmentSumWasm } from "./kernels/unsorted_segment_sum.ts"
 import { roiAlignKernelConfigs } from "./roi_align.ts"
 
@@ -24,14 +25,20 @@ const kernels: ReadonlyArray<tf.KernelConfig> = [
 ]
 
 /**
- * Registers every gradient and wasm kernel of this package, and wraps wasm's matmul kernels to transpose
- * explicitly; idempotent. The gradients replace tfjs's on every backend (Conv2D's keeps native TensorFlow's
+ * Registers every gradient and wasm kernel of this package, replaces wasm's Conv2DBackpropInput and wraps its
+ * matmul kernels to transpose explicitly; idempotent. The gradients replace tfjs's on every backend (Conv2D's keeps native TensorFlow's
  * filter kernel where it can).
  */
 export function registerTrainingKernels(): void {
   for (const config of gradients) tf.registerGradient(config)
   for (const config of kernels) {
     if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config)
+  }
+  // replaces wasm's own kernel (~9x slower); comparing kernel functions keeps this idempotent
+  const input = tf.getKernel(tf.Conv2DBackpropInput, "wasm")
+  if (input !== undefined && input.kernelFunc !== conv2dBackpropInputWasm.kernelFunc) {
+    tf.unregisterKernel(tf.Conv2DBackpropInput, "wasm")
+    tf.registerKernel(conv2dBackpropInputWasm)
   }
   for (const name of [tf.BatchMatMul, tf._FusedMatMul]) {
     const original = tf.getKernel(name, "wasm")

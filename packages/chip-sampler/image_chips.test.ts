@@ -121,6 +121,15 @@ describe("chipImage() positive chips", () => {
     const pap = chipImage(image(1200, 1200, boxes), config("paper"), { seed: 2, epoch: 0 })
     for (const c of pap.positives) assert.notStrictEqual(reasons(c)[0], IgnoreReason.valid)
   })
+  it("clips scaled boxes to [0, W - 2] first, so a box at the border is still covered", () => {
+    // 639 x 400 at 0.8x is 511 x 320; the only chip is [0, 0, 510, 319]. The box's x2 = 638 scales to 510.4,
+    // past the chip's last column, but the clip to W - 2 = 509 puts it inside.
+    const config: ChipConfig = { ...single("reference"), scales: [{ factor: 0.8 }] }
+    const out = chipImage(image(639, 400, [600, 100, 638, 200]), config, { seed: 1, epoch: 0 })
+    assert.strictEqual(out.eligiblePairs, 1)
+    assert.strictEqual(out.coveredPairs, 1)
+    assert.deepStrictEqual(out.positives[0].grid, [0, 0, 510, 319])
+  })
   it("gives an image without annotations no positive chips", () => {
     const out = chipImage(image(640, 480, []), defaultChipConfig("reference"), { seed: 1, epoch: 0 })
     assert.strictEqual(out.positives.length, 0)

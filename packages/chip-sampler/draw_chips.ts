@@ -1,5 +1,4 @@
 import { Effect, Schema } from "effect"
-import sharp from "sharp"
 import type { ImageBoxes, ImageChips } from "./types.ts"
 
 /** A picture of chips that could not be read or written. */
@@ -87,6 +86,8 @@ export const drawChips = Effect.fn("drawChips")(function* (
   picture: { readonly image: ImageBoxes; readonly chips: ImageChips; readonly scaleLabels: ReadonlyArray<string> },
 ) {
   const svg = Buffer.from(chipOverlay(picture.image, picture.chips, picture.scaleLabels))
+  // Loaded on first use: importing the sampler should not load libvips.
+  const { default: sharp } = yield* Effect.promise(() => import("sharp"))
   return yield* Effect.tryPromise({
     try: () =>
       sharp(imagePath)

@@ -1,4 +1,3 @@
-import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 
@@ -10,13 +9,20 @@ export const backend = Command.make(
   },
   ({ json }) =>
     Effect.gen(function* () {
-      const info = yield* TensorRuntime
+      // imported here so that other subcommands do not pay for loading tfjs
+      const { TensorRuntime } = yield* Effect.promise(() => import("@sniper/tensor-runtime"))
+      const info = yield* Effect.provide(
+        Effect.gen(function* () {
+          return yield* TensorRuntime
+        }),
+        TensorRuntime.layerQuiet,
+      )
       if (json) return yield* Console.log(JSON.stringify(info))
       yield* Console.log(`backend: ${info.backend}`)
       yield* Console.log(`package: ${info.package} ${info.version}`)
       yield* Console.log(`threads: ${info.threads}`)
       for (const s of info.skipped) yield* Console.log(`skipped: ${s.package}: ${s.reason}`)
-    }).pipe(Effect.provide(TensorRuntime.layerQuiet)),
+    }),
 ).pipe(
   Command.withDescription(
     "Report the tensor backend this machine uses (SNIPER_BACKEND=auto|tensorflow|wasm|cpu), its version, threads, and why faster ones were skipped",

@@ -4,12 +4,14 @@
  */
 import * as tf from "@tensorflow/tfjs"
 import * as wasm from "@tensorflow/tfjs-backend-wasm"
+import { Effect } from "effect"
 import { convMacs, forwardC4, resnetC4 } from "./_resnet_c4.ts"
 import { randomArray } from "./_test_backends.ts"
 import { tinyLoss, tinyParams } from "./_tiny_detector.ts"
 import { conv2dFilterGradient } from "./gradients/conv2d_grad.ts"
 import { registerTrainingKernels } from "./register_training_kernels.ts"
 import { roiAlign } from "./roi_align.ts"
+import { withTensorScope } from "./tensor_scope.ts"
 
 const quick = process.argv.includes("--quick")
 const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o))
@@ -183,23 +185,26 @@ tf.dispose([a, b])
   const params = tinyParams(11)
   const images = tf.tensor4d(randomArray(2 * 32 * 32 * 3, 11), [2, 32, 32, 3])
   const optimizer = tf.train.momentum(0.01, 0.9)
-  const step = () => {
-    const loss = optimizer.minimize(() => tinyLoss(params, images, 11), true) as tf.Scalar
-    const v = loss.dataSync()[0]
-    loss.dispose()
-    return v
-  }
-  step() // creates the momentum slots
+  // a training step as the trainer runs it: gradients and update inside a tensor scope, the loss returned
+  const step = withTensorScope(
+    Effect.sync(() => {
+      const { value, grads } = tf.variableGrads(() => tinyLoss(params, images, 11))
+      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0])
+      return value.dataSync()[0]
+    }),
+  )
+  Effect.runSync(step) // creates the momentum slots
   const before = tf.memory().numTensors
-  const t0 = performance.now()
-  for (let i = 0; i < 20; i++) step()
+  const c0 = process.cpuUsage()
+  for (let i = 0; i < 20; i++) Effect.runSync(step)
   const after = tf.memory().numTensors
+  const c = process.cpuUsage(c0)
   emit({
     bench: "liveTensors",
     steps: 20,
     before,
     after,
     equal: before === after,
-    msPerStep: round((performance.now() - t0) / 20, 1),
+    cpuMsPerStep: round((c.user + c.system) / 1000 / 20, 1),
   })
 }

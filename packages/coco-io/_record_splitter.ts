@@ -94,12 +94,15 @@ export class RecordSplitter {
   #batchFirst = 0
   #starts: number[] = []
   // Dropping one field of the records of some arrays (annotations' segmentation): its quoted key as bytes. The
-  // value's bytes are overwritten in the buffer by `0` and spaces, so offsets stay true.
+  // value is cut out of the text handed to JSON.parse (a `0` stands in); the buffer keeps the original bytes.
   readonly #dropFields: ReadonlyMap<string, Buffer>
   #dropKey: Buffer | undefined
   #dropState = 0
   #stringStart = 0
   #holeStart = 0
+  /** Pairs of buffer indices [start, end) of dropped values in pending records; a reused buffer to cut them out. */
+  #holes: number[] = []
+  #scratch: Buffer = Buffer.alloc(0)
 
   constructor(
     root: "object" | "array",
@@ -169,6 +172,7 @@ export class RecordSplitter {
       this.#batchStart -= keep
       this.#batchEnd -= keep
       for (let k = 0; k < this.#starts.length; k++) this.#starts[k] -= keep
+      for (let k = 0; k < this.#holes.length; k++) this.#holes[k] -= keep
     }
   }
 
@@ -352,7 +356,7 @@ export class RecordSplitter {
     return n
   }
 
-  /** `#scanValue` for a record (object) whose `#dropKey` field is blanked out once its value ends. */
+  /** `#scanValue` for a record (object) whose `#dropKey` field's value is noted as a hole once it ends. */
   #scanDropping(b: Buffer, i: number, n: number): number {
     if (this.#scalar && !this.#inString) return this.#scanValue(b, i, n)
     const key = this.#dropKey!
@@ -396,8 +400,7 @@ export class RecordSplitter {
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         depth--
         if (drop === 3 && depth === 1) {
-          b[holeStart] = 0x30
-          b.fill(0x20, holeStart + 1, i + 1)
+          this.#holes.push(holeStart, i + 1)
           drop = 0
         }
         if (depth === 0) {
@@ -483,12 +486,24 @@ export class RecordSplitter {
   /** Parses and hands over the complete records collected so far. */
   #flush(): SplitProblem | undefined {
     if (this.#batchStart < 0 || this.#batchEnd <= this.#batchStart) return undefined
-    const text = this.#buf.toString("utf8", this.#batchStart, this.#batchEnd)
+    const holes = this.#holes
+    let cut = 0
+    while (cut < holes.length && holes[cut] < this.#batchEnd) cut += 2
+    const text = cut === 0 ? this.#buf.toString("utf8", this.#batchStart, this.#batchEnd) : this.#holed(cut)
+    if (cut > 0) this.#holes = holes.slice(cut)
     let values: unknown[]
     try {
       values = JSON.parse(`[${text}]`)
     } catch (error) {
-      return this.#locate(text, error)
+      if (cut === 0) return this.#locate(text, error)
+      // Cutting balanced values out adds no fault: the whole text fails too, at true offsets.
+      const whole = this.#buf.toString("utf8", this.#batchStart, this.#batchEnd)
+      try {
+        JSON.parse(`[${whole}]`)
+      } catch (wholeError) {
+        return this.#locate(whole, wholeError)
+      }
+      return this.#locate(whole, error)
     }
     const first = this.#batchFirst
     const starts = this.#starts
@@ -502,6 +517,24 @@ export class RecordSplitter {
     this.#batchEnd = -1
     this.#sink.batch({ key: this.#key, first, values })
     return undefined
+  }
+
+  /** The batch's text with its first `cut / 2` holes each replaced by `0`. */
+  #holed(cut: number): string {
+    const holes = this.#holes
+    const size = this.#batchEnd - this.#batchStart
+    if (this.#scratch.length < size) this.#scratch = Buffer.allocUnsafe(Math.max(size, 2 * this.#scratch.length))
+    const out = this.#scratch
+    const buf = this.#buf
+    let at = 0
+    let from = this.#batchStart
+    for (let k = 0; k < cut; k += 2) {
+      at += buf.copy(out, at, from, holes[k])
+      out[at++] = 0x30
+      from = holes[k + 1]
+    }
+    at += buf.copy(out, at, from, this.#batchEnd)
+    return out.toString("utf8", 0, at)
   }
 
   /** Turns a failed batch parse into the byte offset and record of the fault. */

@@ -1,19 +1,8 @@
 import { basename, dirname, join } from "node:path"
-import {
-  chipConfig,
-  chipImage,
-  chipStats,
-  chipStream,
-  datasetImage,
-  drawChips,
-  type Mode,
-  type Proposals,
-  proposalsFromDetections,
-  type ScaleSpec,
-} from "@sniper/chip-sampler"
-import { loadDataset, readDetections, resolveImagePath } from "@sniper/coco-io"
+import type { Mode, Proposals, ScaleSpec } from "@sniper/chip-sampler"
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
+import { lazyImport } from "./lazy_import.ts"
 
 /** A flag combination `sniper chips` cannot act on. */
 class ChipsUsage extends Schema.TaggedError<ChipsUsage>()("ChipsUsage", {
@@ -64,6 +53,9 @@ export const chips = Command.make(
   (flags) =>
     Effect.gen(function* () {
       const started = performance.now()
+      const { chipConfig, chipImage, chipStats, chipStream, datasetImage, drawChips, proposalsFromDetections } =
+        yield* lazyImport(() => import("@sniper/chip-sampler"))
+      const { loadDataset, readDetections, resolveImagePath } = yield* lazyImport(() => import("@sniper/coco-io"))
       if (flags.seed < 0 || flags.epoch < 0) {
         return yield* new ChipsUsage({ flag: flags.seed < 0 ? "seed" : "epoch", problem: "must be >= 0" })
       }

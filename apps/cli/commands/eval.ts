@@ -1,6 +1,6 @@
-import { cocoBboxParams, evaluateFiles, formatStats, PlotError, prCurveSpec, renderSvg } from "@sniper/evaluator"
 import { Console, Effect, FileSystem, Option } from "effect"
 import { Command, Flag } from "effect/cli"
+import { lazyImport } from "./lazy_import.ts"
 
 /** `sniper eval --annotations GT.json --detections DET.json`: pycocotools' 12 bbox numbers, or JSON with per-category AP. */
 export const evalCommand = Command.make(
@@ -18,6 +18,9 @@ export const evalCommand = Command.make(
   },
   ({ annotations, detections, json, prCurve }) =>
     Effect.gen(function* () {
+      const { cocoBboxParams, evaluateFiles, formatStats, PlotError, prCurveSpec, renderSvg } = yield* lazyImport(
+        () => import("@sniper/evaluator"),
+      )
       if (Option.isSome(prCurve) && !prCurve.value.toLowerCase().endsWith(".svg")) {
         return yield* new PlotError({ problem: `the file must end in .svg, current value is "${prCurve.value}"` })
       }

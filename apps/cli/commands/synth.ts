@@ -1,6 +1,6 @@
-import { writeSynthDataset } from "@sniper/coco-io"
 import { Console, Effect, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
+import { lazyImport } from "./lazy_import.ts"
 
 /** A flag of `sniper synth` out of range. */
 class SynthUsage extends Schema.TaggedError<SynthUsage>()("SynthUsage", {
@@ -47,6 +47,7 @@ export const synth = Command.make(
         const left = Math.round((total - done) / rate)
         process.stderr.write(`synth: ${done}/${total} images, ${rate.toFixed(1)} images/s, about ${left} s left\n`)
       }
+      const { writeSynthDataset } = yield* lazyImport(() => import("@sniper/coco-io"))
       const summary = yield* writeSynthDataset(out, { images, seed, valFraction, onProgress })
       const seconds = Math.round(performance.now() - started) / 1000
       if (json) return yield* Console.log(JSON.stringify({ ...summary, seconds }))

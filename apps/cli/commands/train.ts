@@ -1,19 +1,11 @@
 import { readFile } from "node:fs/promises"
-import { TensorRuntime } from "@sniper/tensor-runtime"
-import {
-  decodeTrainConfig,
-  demoConfig,
-  InvalidTrainConfig,
-  train as runTraining,
-  sniperCocoR50,
-  type TrainConfig,
-} from "@sniper/trainer"
-import { Console, Effect, Option } from "effect"
+import type { TrainConfig } from "@sniper/trainer"
+import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-
-const presets: Record<string, TrainConfig> = { demo: demoConfig, "sniper-coco-r50": sniperCocoR50 }
+import { lazyImport } from "./lazy_import.ts"
 
 const readConfig = Effect.fn("readConfig")(function* (path: string) {
+  const { decodeTrainConfig, InvalidTrainConfig } = yield* lazyImport(() => import("@sniper/trainer"))
   const text = yield* Effect.tryPromise({
     try: () => readFile(path, "utf8"),
     catch: (cause) => new InvalidTrainConfig({ field: "--config", problem: `cannot be read from "${path}": ${cause}` }),
@@ -63,6 +55,12 @@ export const train = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
+      const trainer = yield* lazyImport(() => import("@sniper/trainer"))
+      const { decodeTrainConfig, train: runTraining } = trainer
+      const presets: Record<string, TrainConfig> = {
+        demo: trainer.demoConfig,
+        "sniper-coco-r50": trainer.sniperCocoR50,
+      }
       const base = Option.isSome(flags.config) ? yield* readConfig(flags.config.value) : presets[flags.preset]
       const config = yield* decodeTrainConfig({
         ...base,
@@ -80,7 +78,16 @@ export const train = Command.make(
         `${result.finished ? "finished" : "stopped"}: ${result.steps} steps in ${result.seconds.toFixed(0)} s, run folder ${result.runDir}` +
           (result.stats === undefined ? "" : `, AP ${result.stats[0].toFixed(3)}, AP50 ${result.stats[1].toFixed(3)}`),
       )
-    }).pipe(Effect.provide(TensorRuntime.layerQuiet)),
+    }).pipe(
+      Effect.provide(
+        Layer.unwrap(
+          Effect.map(
+            lazyImport(() => import("@sniper/tensor-runtime")),
+            (m) => m.TensorRuntime.layerQuiet,
+          ),
+        ),
+      ),
+    ),
 ).pipe(
   Command.withDescription(
     "Train a SNIPER detector (chips re-drawn every epoch), checkpointing as it goes, then evaluate it at several scales",

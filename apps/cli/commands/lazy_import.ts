@@ -1,0 +1,9 @@
+import { Effect } from "effect"
+
+/**
+ * Loads a package when its subcommand runs, not when `sniper` starts: tfjs, sharp and vega together cost
+ * seconds of start-up that `--help` and the light subcommands should not pay.
+ */
+export function lazyImport<M>(load: () => Promise<M>): Effect.Effect<M> {
+  return Effect.promise(load)
+}

@@ -2,8 +2,12 @@
  * Benchmarks (JSON lines): a training step (forward, backward, SGD update) on 2 chips of 512x512 for ResNet-18
  * x0.5, ResNet-50 and ResNet-101, with time shares of backbone / RPN / RoI head and GFLOP/s against a 1024x1024
  * matmul measured in the same run; inference on one 800x1333 image; live tensors and peak RSS.
- * Backend: SNIPER_BACKEND (default wasm). SNIPER_BENCH_MODELS=r18,r50,r101 picks models.
+ * Backend: SNIPER_BACKEND (default wasm). SNIPER_BENCH_MODELS=r18x0.5,r50,r101 picks models; each runs in its
+ * own process (a wasm heap exhausted by one model is reported, not fatal). SNIPER_BENCH_SHARED_IDENTITY=1 swaps
+ * wasm's copying Identity kernel (which tfjs runs on every tensor the tape saves) for one sharing the buffer.
  */
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
 import { describeRuntime, selectBackend } from "@sniper/tensor-runtime"
@@ -19,10 +23,47 @@ import { roiLosses } from "./roi_loss.ts"
 import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
 import { trainStep } from "./train_step.ts"
 
+const only = process.env.SNIPER_BENCH_ONLY
+if (only === undefined) {
+  // Parent: one child process per model.
+  for (const model of (process.env.SNIPER_BENCH_MODELS ?? "r18x0.5,r50,r101").split(",")) {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+      env: { ...process.env, SNIPER_BENCH_ONLY: model },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 1 << 26,
+    })
+    for (const line of child.stdout.split("\n")) if (line.startsWith("{")) console.log(line)
+    if (child.status !== 0) {
+      const reason = /Aborted\(\)/.test(child.stderr)
+        ? "wasm heap exhausted (Aborted)"
+        : child.stderr.trim().split("\n")[0]
+      console.log(JSON.stringify({ bench: "trainStep", model, error: reason, exitCode: child.status }))
+    }
+  }
+  process.exit(0)
+}
+if (process.env.SNIPER_BENCH_SHARED_IDENTITY === "1") {
+  tf.unregisterKernel("Identity", "wasm")
+  tf.registerKernel({
+    kernelName: "Identity",
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x as tf.TensorInfo
+      ;(backend as unknown as { incRef(id: object): void }).incRef(x.dataId)
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
+    },
+  })
+}
 const info = await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
 const print = (o: Record<string, unknown>) => console.log(JSON.stringify(o))
 const round = (x: number, digits = 3) => Number(x.toFixed(digits))
-print({ bench: "backend", runtime: describeRuntime(info) })
+print({
+  bench: "backend",
+  model: only,
+  runtime: describeRuntime(info),
+  sharedIdentity: process.env.SNIPER_BENCH_SHARED_IDENTITY === "1",
+})
 
 function seconds(f: () => void): number {
   const t0 = performance.now()
@@ -117,7 +158,7 @@ function stageSeconds(detector: Detector, images: tf.Tensor4D, truths: ReturnTyp
   return { backbone, rpn, roi }
 }
 
-const models = (process.env.SNIPER_BENCH_MODELS ?? "r18x0.5,r50,r101").split(",")
+const models = [only]
 const { pixels, truths } = syntheticChips(2, 512, 11)
 const images = tf.tensor4d(pixels, [2, 512, 512, 3])
 for (const name of models) {

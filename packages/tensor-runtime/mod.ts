@@ -23,6 +23,7 @@
  * @module
  */
 
+export { checkpoint } from "./checkpoint.ts"
 export {
   BackendUnavailable,
   UnknownBackend,

@@ -1,0 +1,49 @@
+import { assert, beforeAll, describe, it } from "@effect/vitest"
+import * as tf from "@tensorflow/tfjs"
+import { maxRelativeError, randomArray, readyBackends } from "./_test_backends.ts"
+import { checkpoint } from "./checkpoint.ts"
+
+beforeAll(readyBackends)
+
+function setup(tag: string) {
+  const w1 = tf.variable(tf.tensor4d(randomArray(3 * 3 * 3 * 4, 1), [3, 3, 3, 4]), true, `ck_w1_${tag}`)
+  const w2 = tf.variable(tf.tensor4d(randomArray(3 * 3 * 4 * 4, 2), [3, 3, 4, 4]), true, `ck_w2_${tag}`)
+  const block = (x: tf.Tensor) =>
+    tf.relu(tf.conv2d(tf.relu(tf.conv2d(x as tf.Tensor4D, w1, 2, "same")) as tf.Tensor4D, w2, 1, "same", "NHWC", 2))
+  return { w1, w2, block }
+}
+
+describe("checkpoint()", () => {
+  for (const backend of ["cpu", "wasm"] as const) {
+    it(`gives the same gradients with fewer live tensors during backward (${backend})`, () => {
+      tf.setBackend(backend)
+      const { w1, w2, block } = setup(backend)
+      const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 3), [2, 9, 9, 3])
+      const before = tf.memory().numTensors
+      let plainPeak = 0
+      let checkedPeak = 0
+      const loss = (f: (x: tf.Tensor) => tf.Tensor, peak: (n: number) => void) => () => {
+        const y = f(f === block ? x : x)
+        peak(tf.memory().numTensors)
+        return tf.sum(tf.square(y)) as tf.Scalar
+      }
+      const plain = tf.variableGrads(
+        loss(block, (n) => (plainPeak = n)),
+        [w1, w2],
+      )
+      const wrapped = checkpoint(block, [w1, w2])
+      const checked = tf.variableGrads(
+        loss(wrapped, (n) => (checkedPeak = n)),
+        [w1, w2],
+      )
+      for (const name of [w1.name, w2.name]) {
+        assert.isBelow(maxRelativeError(checked.grads[name].dataSync(), plain.grads[name].dataSync()), 1e-5, name)
+      }
+      assert.closeTo(checked.value.dataSync()[0], plain.value.dataSync()[0], 1e-3)
+      assert.isBelow(checkedPeak, plainPeak)
+      tf.dispose([plain.value, checked.value, ...Object.values(plain.grads), ...Object.values(checked.grads)])
+      assert.strictEqual(tf.memory().numTensors, before)
+      tf.dispose([x, w1, w2])
+    })
+  }
+})

@@ -8,8 +8,8 @@ import { zeroGrads } from "./gradients/zero_grads.ts"
 import { explicitTransposeKernel } from "./kernels/batch_mat_mul.ts"
 import { conv2dBackpropFilterWasm } from "./kernels/conv2d_backprop_filter.ts"
 import { conv2dBackpropInputWasm } from "./kernels/conv2d_backprop_input.ts"
+import { roiAlignKernelConfigs } from "./kernels/roi_align_kernel.ts"
 import { unsortedSegmentSumWasm } from "./kernels/unsorted_segment_sum.ts"
-import { roiAlignKernelConfigs } from "./roi_align.ts"
 
 const gradients: ReadonlyArray<tf.GradConfig> = [
   conv2dGrad,

@@ -2,7 +2,8 @@ import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
 import { maxRelativeError, onBackend, randomArray, readyBackends } from "./_test_backends.ts"
-import { ROI_ALIGN, ROI_ALIGN_GRAD, roiAlign, roiAlignKernelConfigs } from "./roi_align.ts"
+import { ROI_ALIGN, ROI_ALIGN_GRAD, roiAlignKernelConfigs } from "./kernels/roi_align_kernel.ts"
+import { roiAlign } from "./roi_align.ts"
 
 beforeAll(readyBackends)
 

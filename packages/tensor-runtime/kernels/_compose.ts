@@ -30,3 +30,48 @@ export function swapLastTwo(rank: number): number[] {
   perm[rank - 1] = rank - 2
   return perm
 }
+
+/** The attributes both conv2d backprop kernels share. */
+export interface ConvBackpropAttrs {
+  readonly strides: number | [number, number]
+  readonly pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding
+  readonly dataFormat: "NHWC" | "NCHW"
+  readonly dimRoundingMode?: "floor" | "round" | "ceil"
+}
+
+/** The convolution's geometry for a backprop kernel that only handles NHWC (`what` names it in the error). */
+export function nhwcConvInfo(
+  what: string,
+  inputShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: ConvBackpropAttrs,
+): tf.backend_util.Conv2DInfo {
+  if (attrs.dataFormat === "NCHW") {
+    throw new RangeError(
+      `Cannot compute the conv2d ${what} gradient on wasm: only NHWC is supported, current value is NCHW`,
+    )
+  }
+  return tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad as "same",
+    attrs.dimRoundingMode,
+  )
+}
+
+/** A `run` that calls wasm kernels and remembers their outputs, and `release` that frees them all. */
+export function kernelScope(backend: object) {
+  const temps: tf.TensorInfo[] = []
+  return {
+    run(name: string, inputs: tf.NamedTensorInfoMap, attrs: object): tf.TensorInfo {
+      const out = callKernel(name, "wasm", backend, inputs, attrs)
+      temps.push(out)
+      return out
+    },
+    release(): void {
+      disposeAll(backend, temps)
+    },
+  }
+}

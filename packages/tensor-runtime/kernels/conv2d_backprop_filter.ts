@@ -4,45 +4,22 @@
  * transposed input with the transposed output gradient, the stride becoming the dilation.
  */
 import * as tf from "@tensorflow/tfjs"
-import { callKernel, disposeAll } from "./_compose.ts"
+import { type ConvBackpropAttrs, callKernel, kernelScope, nhwcConvInfo } from "./_compose.ts"
 
 export const conv2dBackpropFilterWasm: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropFilter,
   backendName: "wasm",
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo }
-    const a = attrs as unknown as {
-      strides: number | [number, number]
-      pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding
-      dataFormat: "NHWC" | "NCHW"
-      dimRoundingMode?: "floor" | "round" | "ceil"
-      filterShape: [number, number, number, number]
-    }
-    if (a.dataFormat === "NCHW") {
-      throw new RangeError(
-        "Cannot compute the conv2d filter gradient on wasm: only NHWC is supported, current value is NCHW",
-      )
-    }
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad as "same",
-      a.dimRoundingMode,
-    )
+    const a = attrs as unknown as ConvBackpropAttrs & { filterShape: [number, number, number, number] }
+    const info = nhwcConvInfo("filter", x.shape as [number, number, number, number], a.filterShape, a)
     const [kh, kw] = a.filterShape
     const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info
     const needH = kh + (oh - 1) * sh
     const needW = kw + (ow - 1) * sw
     const [, h, w] = x.shape
     const { top, left } = info.padInfo
-    const temps: tf.TensorInfo[] = []
-    const run = (name: string, ins: tf.NamedTensorInfoMap, at: object) => {
-      const out = callKernel(name, "wasm", backend, ins, at)
-      temps.push(out)
-      return out
-    }
+    const { run, release } = kernelScope(backend)
     let xp = x
     const bottom = needH - h - top
     const right = needW - w - left
@@ -66,7 +43,7 @@ export const conv2dBackpropFilterWasm: tf.KernelConfig = {
       { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [sh, sw] },
     )
     const out = callKernel(tf.Transpose, "wasm", backend, { x: conv }, { perm: [1, 2, 0, 3] })
-    disposeAll(backend, temps)
+    release()
     return out
   },
 }

@@ -5,43 +5,20 @@
  * conv2dTranspose and by the gradient of fused convolutions.
  */
 import * as tf from "@tensorflow/tfjs"
-import { callKernel, disposeAll } from "./_compose.ts"
+import { type ConvBackpropAttrs, callKernel, kernelScope, nhwcConvInfo } from "./_compose.ts"
 
 export const conv2dBackpropInputWasm: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropInput,
   backendName: "wasm",
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo }
-    const a = attrs as unknown as {
-      strides: number | [number, number]
-      pad: "same" | "valid" | number | tf.backend_util.ExplicitPadding
-      dataFormat: "NHWC" | "NCHW"
-      dimRoundingMode?: "floor" | "round" | "ceil"
-      inputShape: [number, number, number, number]
-    }
-    if (a.dataFormat === "NCHW") {
-      throw new RangeError(
-        "Cannot compute the conv2d input gradient on wasm: only NHWC is supported, current value is NCHW",
-      )
-    }
+    const a = attrs as unknown as ConvBackpropAttrs & { inputShape: [number, number, number, number] }
     const [kh, kw, ci, co] = filter.shape as [number, number, number, number]
-    const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape,
-      [kh, kw, ci, co],
-      a.strides,
-      1,
-      a.pad as "same",
-      a.dimRoundingMode,
-    )
+    const info = nhwcConvInfo("input", a.inputShape, [kh, kw, ci, co], a)
     const { strideHeight: sh, strideWidth: sw } = info
     const [n, h, w] = a.inputShape
     const [, oh, ow] = dy.shape
-    const temps: tf.TensorInfo[] = []
-    const run = (name: string, ins: tf.NamedTensorInfoMap, at: object) => {
-      const out = callKernel(name, "wasm", backend, ins, at)
-      temps.push(out)
-      return out
-    }
+    const { run, release } = kernelScope(backend)
     let f = filter
     if (kh > 1 || kw > 1) f = run(tf.Reverse, { x: f }, { dims: [0, 1] })
     f = run(tf.Transpose, { x: f }, { perm: [0, 1, 3, 2] })
@@ -94,7 +71,7 @@ export const conv2dBackpropInputWasm: tf.KernelConfig = {
       { x: u, filter: f },
       { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] },
     )
-    disposeAll(backend, temps)
+    release()
     return out
   },
 }

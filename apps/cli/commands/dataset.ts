@@ -1,6 +1,6 @@
-import { loadDataset, summarizeDataset } from "@sniper/coco-io"
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
+import { lazyImport } from "./lazy_import.ts"
 
 /** `sniper dataset --annotations FILE`: load a COCO instances file and print its summary or its problems. */
 export const dataset = Command.make(
@@ -16,6 +16,7 @@ export const dataset = Command.make(
   ({ annotations, allProblems, json }) =>
     Effect.gen(function* () {
       const started = performance.now()
+      const { loadDataset, summarizeDataset } = yield* lazyImport(() => import("@sniper/coco-io"))
       const loaded = yield* loadDataset(annotations, { allProblems }).pipe(
         Effect.tapError((error) =>
           error._tag === "CocoProblems" ? report(error.problems, error.total, json) : Effect.void,

@@ -27,18 +27,20 @@ const only = process.env.SNIPER_BENCH_ONLY
 if (only === undefined) {
   // Parent: one child process per model.
   for (const model of (process.env.SNIPER_BENCH_MODELS ?? "r18x0.5,r50,r101").split(",")) {
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
-      env: { ...process.env, SNIPER_BENCH_ONLY: model },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 1 << 26,
-    })
-    for (const line of child.stdout.split("\n")) if (line.startsWith("{")) console.log(line)
-    if (child.status !== 0) {
+    // 2 chips of 512; when the wasm heap (4 GB) cannot hold a step, say so and measure 2 chips of 256 instead.
+    for (const size of [512, 256]) {
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
+        env: { ...process.env, SNIPER_BENCH_ONLY: model, SNIPER_BENCH_SIZE: String(size) },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 1 << 26,
+      })
+      for (const line of child.stdout.split("\n")) if (line.startsWith("{")) console.log(line)
+      if (child.status === 0) break
       const reason = /Aborted\(\)/.test(child.stderr)
         ? "wasm heap exhausted (Aborted)"
         : child.stderr.trim().split("\n")[0]
-      console.log(JSON.stringify({ bench: "trainStep", model, error: reason, exitCode: child.status }))
+      console.log(JSON.stringify({ bench: "trainStep", model, size, error: reason, exitCode: child.status }))
     }
   }
   process.exit(0)
@@ -159,8 +161,9 @@ function stageSeconds(detector: Detector, images: tf.Tensor4D, truths: ReturnTyp
 }
 
 const models = [only]
-const { pixels, truths } = syntheticChips(2, 512, 11)
-const images = tf.tensor4d(pixels, [2, 512, 512, 3])
+const size = Number(process.env.SNIPER_BENCH_SIZE ?? 512)
+const { pixels, truths } = syntheticChips(2, size, 11)
+const images = tf.tensor4d(pixels, [2, size, size, 3])
 for (const name of models) {
   const matmul = matmulGflops(`before ${name}`)
   const detector = createDetector(config(name), { seed: 1 })
@@ -190,7 +193,7 @@ for (const name of models) {
     bench: "trainStep",
     model: name,
     chips: 2,
-    size: 512,
+    size,
     steps: timed,
     secondsPerStep: round(perStep),
     fastestStepSeconds: round(Math.min(...times)),
@@ -210,6 +213,7 @@ for (const name of models) {
     liveTensors: live.at(-1),
     liveTensorsFlat: live.every((x) => x === live[0]),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakTensorMB: Math.round(profile.peakBytes / 2 ** 20),
   })
   print({
     bench: "kernels",

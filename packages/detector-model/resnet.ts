@@ -186,7 +186,9 @@ export function resnetForward(
   let res4: tf.Tensor4D | undefined
   for (const b of blocks(config)) {
     if (b.stage === 5 && res4 === undefined) res4 = x
-    x = block(params, b, x, config, training)
+    // Inference frees each block's intermediates at once (training keeps them for the backward pass anyway).
+    const input = x
+    x = training ? block(params, b, input, config, training) : tf.tidy(() => block(params, b, input, config, training))
   }
   return { res4: res4!, res5: x }
 }

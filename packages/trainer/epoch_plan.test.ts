@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { chipConfig } from "@sniper/chip-sampler"
 import type { Dataset } from "@sniper/coco-io"
 import { Result } from "effect"
+import { demoConfig } from "./config.ts"
 import { planEpoch, remainingEntries } from "./epoch_plan.ts"
 
 /** Three 600x400 images with two boxes each (xywh), one category. */
@@ -37,18 +38,8 @@ function dataset(): Dataset {
   }
 }
 
-const config = Result.getOrThrow(
-  chipConfig({
-    mode: "paper",
-    chipSize: 256,
-    scales: [{ factor: 1 }, { factor: 0.5 }, { short: -1, long: 256 }],
-    validRanges: [
-      [-1, 64],
-      [40, 160],
-      [120, -1],
-    ],
-  }),
-)
+const { chipSize, scales, validRanges } = demoConfig.chips
+const config = Result.getOrThrow(chipConfig({ mode: "paper", chipSize, scales, validRanges }))
 
 describe("planEpoch()", () => {
   it("is the same for the same (seed, epoch) and holds every image with chips", () => {

@@ -1,5 +1,5 @@
 import { boxCount, checkPerBox } from "./_check.ts"
-import { float32Keys, radixArgsort } from "./_order.ts"
+import { buildX1Index, lowerBound, sizeLevel, windowHigh, windowLow } from "./_x1_index.ts"
 import { areas } from "./format.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
 
@@ -65,44 +65,18 @@ function indexedIou(
 ): void {
   const n = areaA.length
   const m = areaB.length
+  // Empty columns (area 0, never written) go to the extra last bucket, which no row scans.
   const level = new Int32Array(m)
   let levels = 1
   for (let j = 0; j < m; j++) {
-    if (areaB[j] === 0) {
-      level[j] = -1
-      continue
-    }
-    const w = b[4 * j + 2] - b[4 * j] + off
-    const l = w > 1 ? Math.min(1100, Math.ceil(Math.log2(w))) : 0
+    const l = areaB[j] === 0 ? -1 : sizeLevel(b[4 * j + 2] - b[4 * j] + off)
     level[j] = l
     if (l + 1 > levels) levels = l + 1
   }
-  const levelStart = new Int32Array(levels + 1)
-  for (let j = 0; j < m; j++) if (level[j] >= 0) levelStart[level[j] + 1]++
-  for (let l = 0; l < levels; l++) levelStart[l + 1] += levelStart[l]
-  const fill = levelStart.slice(0, levels)
-  const byX = radixArgsort(float32Keys(b, m, 4, 0))
-  const kx = new Float32Array(m)
-  const x1 = new Float64Array(m)
-  const y1 = new Float64Array(m)
-  const x2 = new Float64Array(m)
-  const y2 = new Float64Array(m)
-  const area = new Float64Array(m)
-  const column = new Int32Array(m)
+  for (let j = 0; j < m; j++) if (level[j] < 0) level[j] = levels
+  const { start, kx, x1, y1, x2, y2, area, box: column } = buildX1Index(b, level, levels + 1, off)
   const isCrowd = new Uint8Array(m)
-  for (let s = 0; s < m; s++) {
-    const j = byX[s]
-    if (level[j] < 0) continue
-    const p = fill[level[j]]++
-    kx[p] = b[4 * j]
-    x1[p] = b[4 * j]
-    y1[p] = b[4 * j + 1]
-    x2[p] = b[4 * j + 2]
-    y2[p] = b[4 * j + 3]
-    area[p] = areaB[j]
-    column[p] = j
-    isCrowd[p] = crowd?.[j] ? 1 : 0
-  }
+  if (crowd !== undefined) for (let p = 0; p < m; p++) isCrowd[p] = crowd[column[p]] ? 1 : 0
   for (let i = 0; i < n; i++) {
     const aa = areaA[i]
     if (aa === 0) continue
@@ -111,20 +85,11 @@ function indexedIou(
     const ax2 = a[4 * i + 2]
     const ay2 = a[4 * i + 3]
     const row = i * m
-    const highX = Math.fround(ax2 + off + 1e-7 * (Math.abs(ax2) + 1))
+    const highX = windowHigh(ax2, off)
     for (let l = 0; l < levels; l++) {
-      let lo = levelStart[l]
-      let hi = levelStart[l + 1]
-      if (lo === hi) continue
-      const end = hi
-      const reach = 2 ** l
-      const lowX = Math.fround(ax1 - reach - 1e-7 * (Math.abs(ax1) + reach))
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (kx[mid] < lowX) lo = mid + 1
-        else hi = mid
-      }
-      for (let q = lo; q < end; q++) {
+      const end = start[l + 1]
+      if (start[l] === end) continue
+      for (let q = lowerBound(kx, start[l], end, windowLow(ax1, l)); q < end; q++) {
         if (kx[q] > highX) break
         const iw = Math.min(ax2, x2[q]) - Math.max(ax1, x1[q]) + off
         if (iw <= 0) continue

@@ -1,5 +1,6 @@
 import { boxCount, checkPerBox } from "./_check.ts"
-import { float32Keys, radixArgsort, scoreOrder } from "./_order.ts"
+import { radixArgsort, scoreOrder } from "./_order.ts"
+import { buildX1Index, lowerBound } from "./_x1_index.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
 
 /**
@@ -88,35 +89,8 @@ function greedyNms(
   }
   const bucketCount = classCount * bands
   const bucketOf = new Int32Array(n)
-  const bucketStart = new Int32Array(bucketCount + 1)
-  for (let i = 0; i < n; i++) {
-    const b = classId[i] * bands + band(boxes[4 * i + 1])
-    bucketOf[i] = b
-    bucketStart[b + 1]++
-  }
-  for (let b = 0; b < bucketCount; b++) bucketStart[b + 1] += bucketStart[b]
-  const byX = radixArgsort(float32Keys(boxes, n, 4, 0))
-  const fill = bucketStart.slice(0, bucketCount)
-  const pos = new Int32Array(n)
-  const kx = new Float32Array(n) // x1 rounded to float32: sorted within a bucket, searched with rounded bounds
-  const x1 = new Float64Array(n)
-  const y1 = new Float64Array(n)
-  const x2 = new Float64Array(n)
-  const y2 = new Float64Array(n)
-  const area = new Float64Array(n)
-  for (let s = 0; s < n; s++) {
-    const i = byX[s]
-    const p = fill[bucketOf[i]]++
-    pos[i] = p
-    kx[p] = boxes[4 * i]
-    x1[p] = boxes[4 * i]
-    y1[p] = boxes[4 * i + 1]
-    x2[p] = boxes[4 * i + 2]
-    y2[p] = boxes[4 * i + 3]
-    const w = x2[p] - x1[p] + off
-    const h = y2[p] - y1[p] + off
-    area[p] = w > 0 && h > 0 ? w * h : 0
-  }
+  for (let i = 0; i < n; i++) bucketOf[i] = classId[i] * bands + band(boxes[4 * i + 1])
+  const { start: bucketStart, kx, x1, y1, x2, y2, area, pos } = buildX1Index(boxes, bucketOf, bucketCount, off)
 
   // IoU > t needs W_j < W_i / t and iw > t max(W_i, W_j), so x1_j - x1_i lies in (-(1 - t) W_i / t, (1 - t) W_i);
   // the same holds for y. The slack only widens the scan; the IoU test decides.
@@ -147,15 +121,8 @@ function greedyNms(
     const base = bucketOf[i] - band(by1)
     const bandHi = base + band(by1 + right * h + slackY)
     for (let b = base + band(by1 - left * h - slackY); b <= bandHi; b++) {
-      let lo = bucketStart[b]
-      let hi = bucketStart[b + 1]
-      const end = hi
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (kx[mid] < lowX) lo = mid + 1
-        else hi = mid
-      }
-      for (let q = lo; q < end; q++) {
+      const end = bucketStart[b + 1]
+      for (let q = lowerBound(kx, bucketStart[b], end, lowX); q < end; q++) {
         if (kx[q] > highX) break
         if (done[q] === 1) continue
         const iw = Math.min(bx2, x2[q]) - Math.max(bx1, x1[q]) + off

@@ -1,5 +1,5 @@
 import { boxCount, checkPerBox } from "./_check.ts"
-import { float32Keys, radixArgsort } from "./_order.ts"
+import { buildX1Index, lowerBound, sizeLevel, windowHigh, windowLow } from "./_x1_index.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
 
 /**
@@ -75,38 +75,13 @@ export function softNms(
   const level = new Int32Array(n)
   let levels = 1
   for (let i = 0; i < n; i++) {
-    const side = Math.max(boxes[4 * i + 2] - boxes[4 * i] + off, boxes[4 * i + 3] - boxes[4 * i + 1] + off)
-    const l = side > 1 ? Math.min(1100, Math.ceil(Math.log2(side))) : 0
+    const l = sizeLevel(Math.max(boxes[4 * i + 2] - boxes[4 * i] + off, boxes[4 * i + 3] - boxes[4 * i + 1] + off))
     level[i] = l
     if (l + 1 > levels) levels = l + 1
   }
-  const levelStart = new Int32Array(levels + 1)
-  for (let i = 0; i < n; i++) levelStart[level[i] + 1]++
-  for (let l = 0; l < levels; l++) levelStart[l + 1] += levelStart[l]
-  const fill = levelStart.slice(0, levels)
-  const byX = radixArgsort(float32Keys(boxes, n, 4, 0))
-  const kx = new Float32Array(n)
-  const x1 = new Float64Array(n)
-  const y1 = new Float64Array(n)
-  const x2 = new Float64Array(n)
-  const y2 = new Float64Array(n)
-  const area = new Float64Array(n)
+  const { start: levelStart, kx, x1, y1, x2, y2, area, box: index } = buildX1Index(boxes, level, levels, off)
   const score = new Float64Array(n)
-  const index = new Int32Array(n)
-  for (let s = 0; s < n; s++) {
-    const i = byX[s]
-    const p = fill[level[i]]++
-    kx[p] = boxes[4 * i]
-    x1[p] = boxes[4 * i]
-    y1[p] = boxes[4 * i + 1]
-    x2[p] = boxes[4 * i + 2]
-    y2[p] = boxes[4 * i + 3]
-    const w = x2[p] - x1[p] + off
-    const h = y2[p] - y1[p] + off
-    area[p] = w > 0 && h > 0 ? w * h : 0
-    score[p] = scores[i]
-    index[p] = i
-  }
+  for (let p = 0; p < n; p++) score[p] = scores[index[p]]
 
   // Lazy max-heap of (score when pushed, position), ordered by score desc then index asc. Decays only lower
   // `score`; a popped entry whose score went stale is pushed back with the current one, so each decay costs O(1).
@@ -174,19 +149,10 @@ export function softNms(
     const by1 = y1[best]
     const bx2 = x2[best]
     const by2 = y2[best]
-    const highX = Math.fround(bx2 + off + 1e-7 * (Math.abs(bx2) + 1))
+    const highX = windowHigh(bx2, off)
     for (let l = 0; l < levels; l++) {
-      const reach = 2 ** l
-      const lowX = Math.fround(bx1 - reach - 1e-7 * (Math.abs(bx1) + reach))
-      let lo = levelStart[l]
-      let hi = levelStart[l + 1]
-      const end = hi
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (kx[mid] < lowX) lo = mid + 1
-        else hi = mid
-      }
-      for (let q = lo; q < end; q++) {
+      const end = levelStart[l + 1]
+      for (let q = lowerBound(kx, levelStart[l], end, windowLow(bx1, l)); q < end; q++) {
         if (kx[q] > highX) break
         if (dead[q] === 1) continue
         const iw = Math.min(bx2, x2[q]) - Math.max(bx1, x1[q]) + off

@@ -27,17 +27,23 @@ function checkWeights(weights: DeltaOptions["weights"], verb: string): readonly 
   return w
 }
 
+/** Number of anchors, after checking that `other` holds one box (a `what`) per anchor. */
+function pairedCount(anchors: BoxArray, other: BoxArray, what: string, verb: string): number {
+  const n = boxCount(anchors)
+  if (boxCount(other) !== n) {
+    throw new RangeError(
+      `Cannot ${verb}: expected one ${what} per anchor (${n}), current value is ${boxCount(other)} ${what}s`,
+    )
+  }
+  return n
+}
+
 /**
  * Regression targets (dx, dy, dw, dh) taking each xyxy anchor to its target box, as Faster R-CNN:
  * dx = wx (cx' - cx) / w, dw = ww log(w' / w). Same element type as `anchors`.
  */
 export function encodeDeltas<T extends BoxArray>(anchors: T, targets: BoxArray, options?: DeltaOptions): SameKind<T> {
-  const n = boxCount(anchors)
-  if (boxCount(targets) !== n) {
-    throw new RangeError(
-      `Cannot encode deltas: expected one target per anchor (${n}), current value is ${boxCount(targets)} targets`,
-    )
-  }
+  const n = pairedCount(anchors, targets, "target", "encode deltas")
   const [wx, wy, ww, wh] = checkWeights(options?.weights, "encode deltas")
   const off = options?.plusOne ? 1 : 0
   const out = sameKind(anchors, n * 4)
@@ -60,12 +66,7 @@ export function encodeDeltas<T extends BoxArray>(anchors: T, targets: BoxArray, 
  * `anchors`. dw / ww and dh / wh are capped at `clampLog` so exp cannot overflow.
  */
 export function decodeDeltas<T extends BoxArray>(anchors: T, deltas: BoxArray, options?: DecodeOptions): SameKind<T> {
-  const n = boxCount(anchors)
-  if (boxCount(deltas) !== n) {
-    throw new RangeError(
-      `Cannot decode deltas: expected one delta per anchor (${n}), current value is ${boxCount(deltas)} deltas`,
-    )
-  }
+  const n = pairedCount(anchors, deltas, "delta", "decode deltas")
   const [wx, wy, ww, wh] = checkWeights(options?.weights, "decode deltas")
   const clamp = options?.clampLog ?? defaultClampLog
   if (Number.isNaN(clamp)) throw new RangeError("Cannot decode deltas: clampLog must be a number, current value is NaN")

@@ -3,6 +3,8 @@
  * matters (score order), monotone where only bounds matter (coordinates searched with a slack).
  */
 
+import { checkScoresNotNaN } from "./_check.ts"
+
 /**
  * 32-bit keys ordered as `values` rounded to float32: key(a) < key(b) iff fround(a) < fround(b), equal keys iff
  * equal rounded values (-0 counts as +0, including tiny negatives that round to -0).
@@ -52,11 +54,7 @@ export function radixArgsort(keys: Uint32Array): Int32Array {
 /** Indices 0..n-1 sorted by score, highest first; equal scores keep index order. Throws on NaN scores. */
 export function scoreOrder(scores: ArrayLike<number>, verb: string): Int32Array {
   const n = scores.length
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(scores[i])) {
-      throw new RangeError(`Cannot ${verb}: scores must not be NaN, current value is NaN at index ${i}`)
-    }
-  }
+  checkScoresNotNaN(scores, verb)
   const keys = float32Keys(scores, n)
   for (let i = 0; i < n; i++) keys[i] = ~keys[i]
   const order = radixArgsort(keys)

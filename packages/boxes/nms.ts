@@ -1,4 +1,4 @@
-import { boxCount, checkPerBox } from "./_check.ts"
+import { boxCount, checkBoxesNotNaN, checkCap, checkPerBox, checkUnitInterval } from "./_check.ts"
 import { radixArgsort, scoreOrder } from "./_order.ts"
 import { buildX1Index, lowerBound } from "./_x1_index.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
@@ -42,18 +42,10 @@ function greedyNms(
   checkPerBox("scores", scores, n, verb)
   if (classes !== undefined) checkPerBox("classes", classes, n, verb)
   const t = options.iouThreshold
-  if (!(t >= 0 && t <= 1)) {
-    throw new RangeError(`Cannot ${verb}: iouThreshold must be in [0, 1], current value is ${t}`)
-  }
+  checkUnitInterval("iouThreshold", t, verb)
   const maxOutput = options.maxOutput ?? n
-  if (!(maxOutput >= 0 && (Number.isInteger(maxOutput) || maxOutput === Number.POSITIVE_INFINITY))) {
-    throw new RangeError(`Cannot ${verb}: maxOutput must be a non-negative integer, current value is ${maxOutput}`)
-  }
-  for (let k = 0; k < 4 * n; k++) {
-    if (Number.isNaN(boxes[k])) {
-      throw new RangeError(`Cannot ${verb}: boxes must not contain NaN, current value is NaN at box ${k >> 2}`)
-    }
-  }
+  checkCap("maxOutput", maxOutput, verb)
+  checkBoxesNotNaN(boxes, verb)
   const off = options.plusOne ? 1 : 0
   const order = scoreOrder(scores, verb)
   const cap = Math.min(n, maxOutput)

@@ -1,4 +1,4 @@
-import { boxCount, checkPerBox } from "./_check.ts"
+import { boxCount, checkBoxesNotNaN, checkCap, checkPerBox, checkScoresNotNaN, checkUnitInterval } from "./_check.ts"
 import { buildX1Index, lowerBound, sizeLevel, windowHigh, windowLow } from "./_x1_index.ts"
 import type { BoxArray, WidthOptions } from "./types.ts"
 
@@ -46,29 +46,17 @@ export function softNms(
     throw new RangeError(`Cannot run Soft-NMS: sigma must be non-negative and finite, current value is ${sigma}`)
   }
   const nt = options.iouThreshold ?? 0.3
-  if (!(nt >= 0 && nt <= 1)) {
-    throw new RangeError(`Cannot run Soft-NMS: iouThreshold must be in [0, 1], current value is ${nt}`)
-  }
+  checkUnitInterval("iouThreshold", nt, "run Soft-NMS")
   const threshold = options.scoreThreshold ?? 0.001
   if (Number.isNaN(threshold)) {
     throw new RangeError("Cannot run Soft-NMS: scoreThreshold must be a number, current value is NaN")
   }
   const maxOutput = options.maxOutput ?? n
-  if (!(maxOutput >= 0 && (Number.isInteger(maxOutput) || maxOutput === Number.POSITIVE_INFINITY))) {
-    throw new RangeError(`Cannot run Soft-NMS: maxOutput must be a non-negative integer, current value is ${maxOutput}`)
-  }
+  checkCap("maxOutput", maxOutput, "run Soft-NMS")
   const off = options.plusOne ? 1 : 0
   const invSigma = sigma > 0 ? 1 / sigma : Number.POSITIVE_INFINITY
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(scores[i])) {
-      throw new RangeError(`Cannot run Soft-NMS: scores must not be NaN, current value is NaN at index ${i}`)
-    }
-  }
-  for (let k = 0; k < 4 * n; k++) {
-    if (Number.isNaN(boxes[k])) {
-      throw new RangeError(`Cannot run Soft-NMS: boxes must not contain NaN, current value is NaN at box ${k >> 2}`)
-    }
-  }
+  checkScoresNotNaN(scores, "run Soft-NMS")
+  checkBoxesNotNaN(boxes, "run Soft-NMS")
 
   // Spatial index: boxes grouped by level L (max side <= 2^L), x1-ordered within a level, so the boxes that can
   // intersect a selected one are a few x1 windows. Positions p index the re-laid arrays.

@@ -186,9 +186,9 @@ export function resnetForward(
   let res4: tf.Tensor4D | undefined
   for (const b of blocks(config)) {
     if (b.stage === 5 && res4 === undefined) res4 = x
-    // Inference frees each block's intermediates at once (training keeps them for the backward pass anyway).
+    // Each block's intermediates are freed when it ends: the tape keeps its own copies of what backward needs.
     const input = x
-    x = training ? block(params, b, input, config, training) : tf.tidy(() => block(params, b, input, config, training))
+    x = tf.tidy(() => block(params, b, input, config, training))
   }
   return { res4: res4!, res5: x }
 }

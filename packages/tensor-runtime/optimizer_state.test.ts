@@ -52,4 +52,24 @@ describe("optimizerState() / restoreOptimizerState()", () => {
       }),
     )
   }
+
+  it.effect("restores Adam's running beta powers bit for bit (its setWeights recomputes them with pow)", () =>
+    Effect.gen(function* () {
+      const a = problem("beta_a")
+      const optA = tf.train.adam(0.1)
+      for (let i = 0; i < 57; i++) optA.minimize(a.loss)
+      const slots = yield* optimizerState(optA)
+      const optR = tf.train.adam(0.1)
+      yield* restoreOptimizerState(optR, slots)
+      const powers = (o: tf.Optimizer) => {
+        const { accBeta1, accBeta2 } = o as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable }
+        return [accBeta1.dataSync()[0], accBeta2.dataSync()[0]]
+      }
+      assert.deepStrictEqual(powers(optR), powers(optA))
+      tf.dispose(Object.values(slots))
+      optA.dispose()
+      optR.dispose()
+      tf.dispose(Object.values(a.vars))
+    }),
+  )
 })

@@ -2,7 +2,7 @@
  * An optimizer's slots (iteration count, momenta, Adam moments) as named tensors for a weights file. tfjs
  * optimizers match slots to variables by position, so names carry the position: `optimizer/0003/<slot>`.
  */
-import type * as tf from "@tensorflow/tfjs"
+import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 
 const PREFIX = "optimizer/"
@@ -38,4 +38,33 @@ export const restoreOptimizerState = Effect.fn("restoreOptimizerState")(function
     })
     .sort((a, b) => a.position - b.position)
   yield* Effect.promise(() => optimizer.setWeights(slots.map(({ name, tensor }) => ({ name, tensor }))))
+  restoreBetaPowers(optimizer)
 })
+
+/**
+ * Adam keeps beta^(t+1) as a running float32 product, but its `setWeights` recomputes it with `pow`, which
+ * differs in the last bits: a resumed run would drift from an uninterrupted one. This redoes the product
+ * step by step in float32, as training does, so a resumed run repeats the uninterrupted one exactly.
+ */
+function restoreBetaPowers(optimizer: tf.Optimizer): void {
+  const o = optimizer as unknown as {
+    iterations_?: number
+    beta1?: number
+    beta2?: number
+    accBeta1?: tf.Variable
+    accBeta2?: tf.Variable
+  }
+  const steps = o.iterations_ ?? 0
+  for (const [beta, acc] of [
+    [o.beta1, o.accBeta1],
+    [o.beta2, o.accBeta2],
+  ] as const) {
+    if (beta === undefined || acc === undefined) continue
+    const b = Math.fround(beta)
+    let product = b
+    for (let i = 0; i < steps; i++) product = Math.fround(product * b)
+    const value = tf.scalar(product)
+    acc.assign(value)
+    value.dispose()
+  }
+}

@@ -44,13 +44,15 @@ export function chipBatches(
       windows: entry.chips.map((c) => ({ x1: c.x1, y1: c.y1, x2: c.x2, y2: c.y2, scale: c.scale, flip: c.flip })),
     }).pipe(
       Effect.map((pixels) =>
-        entry.chips.map(
-          (chip, i): CutChip => ({
-            pixels: pixels[i],
-            truth: detectorTruth(chip),
-            areaRange: chipAreaRange(chip, options.validRanges),
-          }),
-        ),
+        entry.chips
+          .map(
+            (chip, i): CutChip => ({
+              pixels: pixels[i],
+              truth: detectorTruth(chip),
+              areaRange: chipAreaRange(chip, options.validRanges),
+            }),
+          )
+          .slice(entry.skip ?? 0),
       ),
     )
   return Stream.fromIterable(entries).pipe(

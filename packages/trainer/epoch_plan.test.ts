@@ -60,11 +60,11 @@ describe("planEpoch()", () => {
 })
 
 describe("remainingEntries()", () => {
-  it("drops whole entries, then the first chips of the entry where the skip ends", () => {
+  it("drops whole entries, then marks the first chips of the entry where the skip ends as skipped", () => {
     const plan = planEpoch(dataset(), config, { seed: 5, epoch: 0 })
     const all = plan.entries.flatMap((e) => e.chips)
     for (let skip = 0; skip <= all.length; skip++) {
-      const left = remainingEntries(plan, skip).flatMap((e) => e.chips)
+      const left = remainingEntries(plan, skip).flatMap((e) => e.chips.slice(e.skip ?? 0))
       assert.deepStrictEqual(left, all.slice(skip))
     }
   })

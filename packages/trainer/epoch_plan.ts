@@ -1,19 +1,15 @@
-import {
-  type Chip,
-  type ChipConfig,
-  chipImage,
-  chipStride,
-  datasetImage,
-  Prng,
-  type Proposals,
-} from "@sniper/chip-sampler"
+import { type Chip, type ChipConfig, chipImage, chipStride, datasetImage, type Proposals } from "@sniper/chip-sampler"
 import type { Dataset } from "@sniper/coco-io"
+import { Prng } from "@sniper/random"
 
 /** The chips of one data-set entry (an image, or its flipped copy) in one epoch. */
 export interface PlannedImage {
   readonly row: number
   readonly flip: boolean
   readonly chips: ReadonlyArray<Chip>
+  /** Leading chips already trained on (a resumed epoch): still cut, since a chip's pixels may depend on the
+   * other chips cut from the same image with it, but not trained on again. */
+  readonly skip?: number
 }
 
 /** One epoch's chips: entries in training order, each entry's chips together so its image is decoded once. */
@@ -59,7 +55,7 @@ export function planEpoch(
   return { epoch, stride, entries: shuffled, chipCount: shuffled.reduce((n, e) => n + e.chips.length, 0) }
 }
 
-/** The plan's entries without its first `skip` chips (resuming in the middle of an epoch). */
+/** The plan's entries after its first `skip` chips (resuming in the middle of an epoch); see `PlannedImage.skip`. */
 export function remainingEntries(plan: EpochPlan, skip: number): ReadonlyArray<PlannedImage> {
   const out: Array<PlannedImage> = []
   let left = skip
@@ -68,7 +64,7 @@ export function remainingEntries(plan: EpochPlan, skip: number): ReadonlyArray<P
       left -= entry.chips.length
       continue
     }
-    out.push(left === 0 ? entry : { ...entry, chips: entry.chips.slice(left) })
+    out.push(left === 0 ? entry : { ...entry, skip: left })
     left = 0
   }
   return out

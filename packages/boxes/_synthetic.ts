@@ -1,15 +1,7 @@
 /** Deterministic synthetic detections for the benchmark and speed experiments. */
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from "@sniper/random"
+/** Deterministic uniform draws in [0, 1) for `seed`. */
+export const prng = mulberry32
 
 /** Detector-like output on a 1333 x 800 image: objects of log-uniform size 16..400 px, 25 jittered boxes each. */
 export function clustered(n: number, seed: number): { boxes: Float32Array; scores: Float32Array; classes: Int32Array } {

@@ -1,6 +1,6 @@
+import type { Prng } from "@sniper/random"
 import { type CandidateGrid, candidateContains } from "./candidates.ts"
 import { type Cover, liveOrder } from "./greedy_cover.ts"
-import type { Prng } from "./prng.ts"
 
 /**
  * The greedy cover written the direct way (a full containment matrix, recounted every pick), as the reference's

@@ -4,6 +4,7 @@
  * (full containment matrix, recount per pick) in the same run. Run: npm run bench -w @sniper/chip-sampler
  */
 import { loadDataset } from "@sniper/coco-io"
+import { Prng } from "@sniper/random"
 import { sharedData } from "@sniper/testing"
 import { Effect, Result } from "effect"
 import { naiveGreedyCover } from "./_naive_cover.ts"
@@ -11,7 +12,6 @@ import { chipConfig } from "./config.ts"
 import { datasetImage } from "./dataset_image.ts"
 import { imageBoxes } from "./image_boxes.ts"
 import { chipImage } from "./image_chips.ts"
-import { Prng } from "./prng.ts"
 import type { ChipConfig, ImageBoxes } from "./types.ts"
 
 const file = sharedData("coco/annotations/instances_val2017_resampled.json")

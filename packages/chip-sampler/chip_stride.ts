@@ -1,4 +1,4 @@
-import { Prng } from "./prng.ts"
+import { Prng } from "@sniper/random"
 import type { ChipConfig } from "./types.ts"
 
 // Key that separates the stride draw from the per-image streams of the same (seed, epoch).

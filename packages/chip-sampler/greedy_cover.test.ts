@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import { Schema } from "effect"
 import { naiveGreedyCover } from "./_naive_cover.ts"
 import { type CandidateGrid, candidateChips, candidateContains } from "./candidates.ts"
 import { greedyCover, liveOrder } from "./greedy_cover.ts"
-import { Prng } from "./prng.ts"
 
 const seedArb = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2 ** 31 - 1 }))
 

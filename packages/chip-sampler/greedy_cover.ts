@@ -1,5 +1,5 @@
+import type { Prng } from "@sniper/random"
 import { type CandidateGrid, candidateBox, candidateContains, gridStart } from "./candidates.ts"
-import type { Prng } from "./prng.ts"
 
 /**
  * Result of a greedy cover: chosen candidates in pick order, how many boxes each newly covered, and for each box

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import { Result, Schema } from "effect"
 import { chipConfig, defaultChipConfig } from "./config.ts"
 import { chipImage } from "./image_chips.ts"
-import { Prng } from "./prng.ts"
 import { type Chip, type ChipConfig, IgnoreReason, type ImageBoxes, type Mode } from "./types.ts"
 
 function image(

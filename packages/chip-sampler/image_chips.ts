@@ -1,3 +1,4 @@
+import { Prng } from "@sniper/random"
 import { assignBoxes } from "./assign_boxes.ts"
 import { type CandidateGrid, candidateBox, candidateChips } from "./candidates.ts"
 import { chipStride } from "./chip_stride.ts"
@@ -5,7 +6,6 @@ import { chipTruth, visitChipBoxes } from "./chip_truth.ts"
 import { markEligible, measureBoxes } from "./eligibility.ts"
 import { greedyCover } from "./greedy_cover.ts"
 import { imageScales } from "./image_scales.ts"
-import { Prng } from "./prng.ts"
 import { type Chip, type ChipConfig, type ChipTruth, IgnoreReason, type ImageBoxes, type ImageChips } from "./types.ts"
 
 /** Options of `chipImage`: the run's seed and epoch, and whether to mine negative chips from the proposals. */

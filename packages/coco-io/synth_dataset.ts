@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
+import { Prng } from "@sniper/random"
 import { Effect, Schema } from "effect"
-import { SynthPrng } from "./synth_prng.ts"
 import { renderScene } from "./synth_render.ts"
 import { makeScene, type Scene, type SceneObject } from "./synth_scene.ts"
 import { synthCategories } from "./synth_shapes.ts"
@@ -46,7 +46,7 @@ export interface SynthSummary {
 
 /** The scene of image `index` (0-based) for `seed`: depends on nothing else. */
 export function synthScene(seed: number, index: number): Scene {
-  return makeScene(new SynthPrng([seed, index]))
+  return makeScene(new Prng([seed, index]))
 }
 
 const r2 = (v: number) => Math.round(v * 100) / 100

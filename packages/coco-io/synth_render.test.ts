@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import { Effect } from "effect"
 import sharp from "sharp"
 import { synthScene } from "./synth_dataset.ts"
-import { SynthPrng } from "./synth_prng.ts"
 import { renderScene } from "./synth_render.ts"
 import { placeObjects, type Rgb, type Scene } from "./synth_scene.ts"
 
@@ -77,7 +77,7 @@ describe("renderScene()", () => {
     "keeps boxes exact in a crowded scene where most placements overlap",
     () =>
       Effect.gen(function* () {
-        const prng = new SynthPrng([9])
+        const prng = new Prng([9])
         const sizes = Array.from({ length: 60 }, () => prng.uniform(60, 220))
         const objects = placeObjects(prng, [400, 400], sizes)
         let overlaps = 0

@@ -1,4 +1,4 @@
-import type { SynthPrng } from "./synth_prng.ts"
+import type { Prng } from "@sniper/random"
 import { covers, extremeVertices, makeShape, type Shape, shapeArea, shapeBox, synthCategories } from "./synth_shapes.ts"
 
 /** An sRGB colour, 0..255 a channel. */
@@ -53,11 +53,11 @@ function hsl(h: number, s: number, l: number): Rgb {
   return [f(0), f(8), f(4)]
 }
 
-function objectColor(prng: SynthPrng): Rgb {
+function objectColor(prng: Prng): Rgb {
   return hsl(prng.next(), prng.uniform(0.45, 1), prng.uniform(0.2, 0.8))
 }
 
-function objectFill(prng: SynthPrng, size: number): Fill {
+function objectFill(prng: Prng, size: number): Fill {
   const colors = [objectColor(prng), objectColor(prng)] as const
   const angle = prng.uniform(0, Math.PI)
   const kind = prng.pick(["solid", "linear", "stripes", "stripes", "rings"] as const)
@@ -68,7 +68,7 @@ function objectFill(prng: SynthPrng, size: number): Fill {
   return { kind, colors, period }
 }
 
-function blobPath(prng: SynthPrng, cx: number, cy: number, r: number): string {
+function blobPath(prng: Prng, cx: number, cy: number, r: number): string {
   const n = prng.int(5, 8)
   const pts: Array<readonly [number, number]> = []
   for (let i = 0; i < n; i++) {
@@ -87,7 +87,7 @@ function blobPath(prng: SynthPrng, cx: number, cy: number, r: number): string {
   return `${d}Z`
 }
 
-function makeClutter(prng: SynthPrng, width: number, height: number): Array<Clutter> {
+function makeClutter(prng: Prng, width: number, height: number): Array<Clutter> {
   const clutter: Array<Clutter> = []
   const side = Math.min(width, height)
   for (let i = prng.int(0, 2); i > 0; i--) {
@@ -190,7 +190,7 @@ function place(below: Placed, shape: Shape): void {
  * touched, so every box stays exact; one that finds no such place in 25 tries is left out.
  */
 export function placeObjects(
-  prng: SynthPrng,
+  prng: Prng,
   [width, height]: readonly [number, number],
   sizes: ReadonlyArray<number>,
 ): Array<SceneObject> {
@@ -228,7 +228,7 @@ export function placeObjects(
  * Lays out one synthetic image: size (long side 480..1600), a noise + clutter background, and 3 to 16 objects of
  * sizes from under 16 px to nearly the whole image, larger ones drawn first (see `placeObjects`).
  */
-export function makeScene(prng: SynthPrng): Scene {
+export function makeScene(prng: Prng): Scene {
   const long = prng.int(480, 1600)
   const short = Math.round(long * prng.uniform(0.6, 1))
   const [width, height] = prng.next() < 0.7 ? [long, short] : [short, long]

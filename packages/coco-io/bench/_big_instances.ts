@@ -1,21 +1,10 @@
 /** Writes a train2017-like instances file (polygons, areas, crowd flags, urls) of any size, streamed to disk. */
 import { closeSync, openSync, writeSync } from "node:fs"
-
-/** A small deterministic generator (mulberry32), so every bench run reads the same bytes. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from "@sniper/random"
 
 /** Writes `images` image records and `boxes` annotations with COCO's key order and formatting; returns the bytes. */
 export function writeBigInstances(path: string, options: { images: number; boxes: number; seed?: number }): number {
-  const random = prng(options.seed ?? 2017)
+  const random = mulberry32(options.seed ?? 2017)
   const fd = openSync(path, "w")
   let bytes = 0
   let out = ""

@@ -51,16 +51,54 @@ export class Prng {
     return lo + Math.floor(this.next() * (hi - lo + 1))
   }
 
+  /** Uniform in [lo, hi). */
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next()
+  }
+
+  /** Uniform on a log scale in [lo, hi), both positive. */
+  logUniform(lo: number, hi: number): number {
+    return Math.exp(this.uniform(Math.log(lo), Math.log(hi)))
+  }
+
+  /** One element of `items`, uniformly. */
+  pick<T>(items: ReadonlyArray<T>): T {
+    return items[Math.floor(this.next() * items.length)]
+  }
+
   /** Shuffles `values` in place (Fisher-Yates), every order equally likely. */
   shuffle<T extends { length: number; [i: number]: number }>(values: T): T {
-    for (let i = values.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1))
-      const t = values[i]
-      values[i] = values[j]
-      values[j] = t
-    }
-    return values
+    return shuffleInPlace(values, () => this.next())
   }
+
+  /** This generator as a plain `() => number` in [0, 1), for code that takes a uniform source. */
+  asFunction(): () => number {
+    return () => this.next()
+  }
+}
+
+/** Fisher-Yates shuffle of `values` in place with uniform draws from `next`. */
+export function shuffleInPlace<T extends { length: number; [i: number]: number }>(values: T, next: () => number): T {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    const t = values[i]
+    values[i] = values[j]
+    values[j] = t
+  }
+  return values
+}
+
+/** `count` standard normal draws (Box-Muller) from uniform draws of `next`. */
+export function normals(count: number, next: () => number): Float32Array {
+  const out = new Float32Array(count)
+  for (let i = 0; i < count; i += 2) {
+    const u = 1 - next()
+    const v = next()
+    const r = Math.sqrt(-2 * Math.log(u))
+    out[i] = r * Math.cos(2 * Math.PI * v)
+    if (i + 1 < count) out[i + 1] = r * Math.sin(2 * Math.PI * v)
+  }
+  return out
 }
 
 function mix(x: number): number {

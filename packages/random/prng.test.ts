@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Prng } from "./prng.ts"
+import { Schema } from "effect"
+import { normals, Prng } from "./mod.ts"
 
 describe("Prng", () => {
   it("repeats its sequence for equal keys and differs for other keys", () => {
@@ -45,5 +46,29 @@ describe("Prng", () => {
   })
   it("rejects keys that are not safe integers", () => {
     assert.throws(() => new Prng([1.5]), RangeError, "safe integers")
+  })
+  it("draws uniform floats in [0, 1) with mean 1/2", () => {
+    const p = new Prng([7])
+    let sum = 0
+    for (let i = 0; i < 20000; i++) {
+      const u = p.next()
+      assert.isTrue(u >= 0 && u < 1)
+      sum += u
+    }
+    assert.closeTo(sum / 20000, 0.5, 0.01)
+  })
+  it.prop("logUniform stays in [lo, hi)", { seed: Schema.Int }, ({ seed }) => {
+    const p = new Prng([seed])
+    for (let i = 0; i < 20; i++) {
+      const v = p.logUniform(6, 900)
+      assert.isTrue(v >= 6 && v < 900)
+    }
+  })
+  it("draws normals with mean 0 and variance 1", () => {
+    const x = normals(20001, new Prng([3]).asFunction())
+    const mean = x.reduce((a, b) => a + b, 0) / x.length
+    const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length
+    assert.closeTo(mean, 0, 0.03)
+    assert.closeTo(variance, 1, 0.05)
   })
 })

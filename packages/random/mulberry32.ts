@@ -1,0 +1,14 @@
+/**
+ * A one-word seeded uniform source in [0, 1) (mulberry32): cheap to create, for initialisation and sampling
+ * code that takes a plain `() => number`. Keyed streams (seed, epoch, image) use `Prng` instead.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, truncateSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -86,6 +86,33 @@ describe("train()", () => {
       assert.strictEqual(error._tag, "WeightsFileError")
       assert.include(error.message, "checkpoint.safetensors")
     }),
+  )
+
+  it.effect(
+    "skips an unreadable training image, finishes, and counts it",
+    () =>
+      Effect.gen(function* () {
+        const ownData = mkdtempSync(join(tmpdir(), "trainer-bad-data-"))
+        const dir = mkdtempSync(join(tmpdir(), "run-bad-image-"))
+        const config = tinyTrainConfig({ epochs: 1 })
+        // The first run generates the data set; then one training image is replaced by bytes that are no image.
+        yield* train({
+          config,
+          runDir: mkdtempSync(join(tmpdir(), "r-")),
+          dataDir: ownData,
+          maxSteps: 1,
+          log: quiet,
+        }).pipe(Effect.provide(TensorRuntime.layerQuiet))
+        const images = join(ownData, "images", "train")
+        writeFileSync(join(images, readdirSync(images).sort()[0]), "not an image")
+        const result = yield* train({ config, runDir: dir, dataDir: ownData, evaluate: false, log: quiet }).pipe(
+          Effect.provide(TensorRuntime.layerQuiet),
+        )
+        assert.isTrue(result.finished)
+        assert.strictEqual(result.skippedImages, 1)
+        assert.isAbove(result.steps, 0)
+      }),
+    300_000,
   )
 
   it.effect("names the field of a configuration that cannot run", () =>

@@ -1,6 +1,13 @@
 import { join } from "node:path"
 import { chipConfig } from "@sniper/chip-sampler"
-import { type Dataset, formatBadImages, loadDataset, makeBadImageLog, writeDetections } from "@sniper/coco-io"
+import {
+  type BadImageLog,
+  type Dataset,
+  formatBadImages,
+  loadDataset,
+  makeBadImageLog,
+  writeDetections,
+} from "@sniper/coco-io"
 import { createDetector, type Detector, disposeDetector, trainStep } from "@sniper/detector-model"
 import { formatStats } from "@sniper/evaluator"
 import { Prng } from "@sniper/random"
@@ -185,10 +192,9 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
           }
         }
 
-        const skippedTraining = (yield* badImages.failures).length
         let stats: ReadonlyArray<number> | undefined
         if (!stopped && (options.evaluate ?? true) && data.val !== undefined) {
-          stats = yield* evaluateOnVal(detector, data.val, config, runDir, log)
+          stats = yield* evaluateOnVal(detector, data.val, config, runDir, { log, badImages })
         }
         const failures = yield* badImages.failures
         if (failures.length > 0) yield* log(formatBadImages(failures))
@@ -198,7 +204,7 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
           finished: !stopped,
           lastLoss,
           stats,
-          skippedImages: Math.max(skippedTraining, failures.length),
+          skippedImages: failures.length,
           seconds: (performance.now() - started) / 1000,
         }
         yield* writeFileAtomic(join(runDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`)
@@ -217,10 +223,10 @@ const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
   val: { readonly annotations: string; readonly images: string },
   config: TrainConfig,
   runDir: string,
-  log: (line: string) => Effect.Effect<void>,
+  options: { readonly log: (line: string) => Effect.Effect<void>; readonly badImages: BadImageLog },
 ) {
+  const { log, badImages } = options
   const valSet: Dataset = yield* loadDataset(val.annotations)
-  const badImages = yield* makeBadImageLog
   yield* log(`evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales`)
   const out = yield* evaluateDetector(detector, valSet, {
     ...config.test,

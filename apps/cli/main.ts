@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `sniper` command: one subcommand a file under ./commands, wired here. */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import { subcommands } from "./commands/mod.ts"

@@ -111,24 +111,10 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
 
   // boxes and crowd flags laid out in group order, so a group's boxes are one subarray for cocoIouMatrix
   // (pycocotools' bbIou arithmetic on xywh, crowd as intersection over the detection's area)
-  const gtBoxes = new Float64Array(ann.count * 4)
+  const gtBoxes = boxesInOrder(ann.bbox, gtGroups.rows, ann.count)
   const gtCrowd = new Uint8Array(ann.count)
-  for (let i = 0; i < ann.count; i++) {
-    const row = gtGroups.rows[i]
-    gtBoxes[i * 4] = ann.bbox[row * 4]
-    gtBoxes[i * 4 + 1] = ann.bbox[row * 4 + 1]
-    gtBoxes[i * 4 + 2] = ann.bbox[row * 4 + 2]
-    gtBoxes[i * 4 + 3] = ann.bbox[row * 4 + 3]
-    gtCrowd[i] = ann.iscrowd[row]
-  }
-  const dtBoxes = new Float64Array(dt.count * 4)
-  for (let i = 0; i < dt.count; i++) {
-    const row = dtGroups.rows[i]
-    dtBoxes[i * 4] = dt.bbox[row * 4]
-    dtBoxes[i * 4 + 1] = dt.bbox[row * 4 + 1]
-    dtBoxes[i * 4 + 2] = dt.bbox[row * 4 + 2]
-    dtBoxes[i * 4 + 3] = dt.bbox[row * 4 + 3]
-  }
+  for (let i = 0; i < ann.count; i++) gtCrowd[i] = ann.iscrowd[gtGroups.rows[i]]
+  const dtBoxes = boxesInOrder(dt.bbox, dtGroups.rows, dt.count)
   let iou: Float64Array<ArrayBufferLike> = new Float64Array(0)
   const order = new Int32Array(maxGt) // ground truth in pycocotools' order: not ignored first, stable
   const taken = new Uint8Array(maxGt * T) // per threshold: ground truth already matched
@@ -223,4 +209,14 @@ export function matchDetections(gt: EvalGroundTruth, dt: EvalDetections, params:
     slot += D
   }
   return { count: kept, detection, category, rank, score, outcome, uniform, positives }
+}
+
+/** The first `count` boxes of `rows`, 4 numbers each, copied from `bbox` in that order. */
+function boxesInOrder(bbox: Float64Array, rows: ArrayLike<number>, count: number): Float64Array {
+  const out = new Float64Array(count * 4)
+  for (let i = 0; i < count; i++) {
+    const from = rows[i] * 4
+    for (let k = 0; k < 4; k++) out[i * 4 + k] = bbox[from + k]
+  }
+  return out
 }

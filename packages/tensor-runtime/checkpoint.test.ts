@@ -45,5 +45,21 @@ describe("checkpoint()", () => {
       assert.strictEqual(tf.memory().numTensors, before)
       tf.dispose([x, w1, w2])
     })
+
+    it(`recomputes from its saved inputs after the caller freed them (${backend})`, () => {
+      tf.setBackend(backend)
+      const { w1, w2, block } = setup(`freed_${backend}`)
+      const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 4), [2, 9, 9, 3])
+      const wrapped = checkpoint(block, [w1, w2])
+      // The block's input lives only inside the tidy; the backward pass runs after that tidy has freed it.
+      const loss = (f: (x: tf.Tensor) => tf.Tensor) => () =>
+        tf.sum(tf.square(tf.tidy(() => f(tf.mul(x, 2))))) as tf.Scalar
+      const plain = tf.variableGrads(loss(block), [w1, w2])
+      const checked = tf.variableGrads(loss(wrapped), [w1, w2])
+      for (const name of [w1.name, w2.name])
+        assert.isBelow(maxRelativeError(checked.grads[name].dataSync(), plain.grads[name].dataSync()), 1e-5, name)
+      tf.dispose([plain.value, checked.value, ...Object.values(plain.grads), ...Object.values(checked.grads)])
+      tf.dispose([x, w1, w2])
+    })
   }
 })

@@ -16,10 +16,11 @@ export function checkpoint<T extends tf.Tensor>(
   return (...inputs) => {
     const n = inputs.length
     const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-      const xs = args.slice(0, n) as tf.Tensor[]
+      // Saved, not captured: the caller may free the inputs (a tidy ending) before the backward pass runs.
+      ;(args.at(-1) as tf.GradSaveFunc)(args.slice(0, n) as tf.Tensor[])
       return {
-        value: tf.tidy(() => block(...xs)),
-        gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        value: tf.tidy(() => block(...(args.slice(0, n) as tf.Tensor[]))),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], xs: Array<tf.Tensor>) => {
           // a nested tape: tfjs's gradients() clears the engine's tape when it ends at depth 0, which is also
           // the enclosing backward pass's tape, so keep that one and put it back
           const state = (tf.engine() as unknown as { state: { activeTape: unknown } }).state

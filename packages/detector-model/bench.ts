@@ -19,6 +19,7 @@ import { detect } from "./detect.ts"
 import type { Detector } from "./detector.ts"
 import { createDetector, detectorFeatures, disposeDetector } from "./detector.ts"
 import { makePrng } from "./prng.ts"
+import { frozenPrefix } from "./resnet.ts"
 import { roiLosses } from "./roi_loss.ts"
 import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
 import { trainStep } from "./train_step.ts"
@@ -27,10 +28,20 @@ const only = process.env.SNIPER_BENCH_ONLY
 if (only === undefined) {
   // Parent: one child process per model.
   for (const model of (process.env.SNIPER_BENCH_MODELS ?? "r18x0.5,r50,r101").split(",")) {
-    // 2 chips of 512; when the wasm heap (4 GB) cannot hold a step, say so and measure 2 chips of 256 instead.
-    for (const size of [512, 256]) {
+    // 2 chips of 512; when the wasm heap (4 GB) cannot hold a step, say so and try again recomputing the
+    // backbone's activations in the backward pass, then with 2 chips of 256.
+    for (const [size, recompute] of [
+      [512, false],
+      [512, true],
+      [256, false],
+    ] as const) {
       const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
-        env: { ...process.env, SNIPER_BENCH_ONLY: model, SNIPER_BENCH_SIZE: String(size) },
+        env: {
+          ...process.env,
+          SNIPER_BENCH_ONLY: model,
+          SNIPER_BENCH_SIZE: String(size),
+          SNIPER_BENCH_RECOMPUTE: recompute ? "1" : "0",
+        },
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
         maxBuffer: 1 << 26,
@@ -40,7 +51,7 @@ if (only === undefined) {
       const reason = /Aborted\(\)/.test(child.stderr)
         ? "wasm heap exhausted (Aborted)"
         : child.stderr.trim().split("\n")[0]
-      console.log(JSON.stringify({ bench: "trainStep", model, size, error: reason, exitCode: child.status }))
+      console.log(JSON.stringify({ bench: "trainStep", model, size, recompute, error: reason, exitCode: child.status }))
     }
   }
   process.exit(0)
@@ -73,16 +84,18 @@ function seconds(f: () => void): number {
   return (performance.now() - t0) / 1000
 }
 
-/** Baseline: best of 3 timed 1024x1024 float32 matmuls (after one warm-up), in GFLOP/s. */
+/** Baseline: best of 3 timed 1024x1024 float32 matmuls (after one warm-up), in GFLOP/s. The read-back stays
+ * outside tf.tidy: tidy walks whatever its function returns, and a 1M-element typed array costs it ~1 s. */
 function matmulGflops(when: string): number {
   const [x, y] = [tf.randomNormal([1024, 1024]), tf.randomNormal([1024, 1024])]
-  tf.tidy(() => tf.matMul(x, y).dataSync())
+  const once = () => {
+    const z = tf.matMul(x, y)
+    z.dataSync()
+    z.dispose()
+  }
+  once()
   let best = Number.POSITIVE_INFINITY
-  for (let i = 0; i < 3; i++)
-    best = Math.min(
-      best,
-      seconds(() => tf.tidy(() => tf.matMul(x, y).dataSync())),
-    )
+  for (let i = 0; i < 3; i++) best = Math.min(best, seconds(once))
   tf.dispose([x, y])
   const gflops = (2 * 1024 ** 3) / best / 1e9
   print({ bench: "matmul1024", when, ms: round(best * 1000, 1), gflops: round(gflops, 1) })
@@ -117,14 +130,19 @@ function config(name: string): DetectorConfig {
 
 /** Fwd+bwd time of each part on its own: backbone (gradient of a fixed projection of the features), RPN head
  * with targets and proposals, RoI head with targets and RoIAlign (features held constant, gradient to them). */
-function stageSeconds(detector: Detector, images: tf.Tensor4D, truths: ReturnType<typeof syntheticChips>["truths"]) {
+function stageSeconds(
+  detector: Detector,
+  images: tf.Tensor4D,
+  truths: ReturnType<typeof syntheticChips>["truths"],
+  recompute: boolean,
+) {
   const v = (prefix: string) =>
     detector.params.trainable.filter((n) => n.startsWith(prefix)).map((n) => detector.params.variables.get(n)!)
   const [, h, w] = images.shape
   const backbone = seconds(() =>
     tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {
-        const f = detectorFeatures(detector, images, true)
+        const f = detectorFeatures(detector, images, true, { recompute })
         return tf.sum(tf.mul(f, tf.randomNormal(f.shape, 0, 1, "float32", 1))) as tf.Scalar
       }, v("backbone."))
       for (const g of Object.values(grads)) g.dataSync()
@@ -160,8 +178,17 @@ function stageSeconds(detector: Detector, images: tf.Tensor4D, truths: ReturnTyp
   return { backbone, rpn, roi }
 }
 
+/** FLOPs the backward pass spends recomputing: the forward of every trainable backbone block. */
+async function recomputedFlops(detector: Detector, images: tf.Tensor4D): Promise<number> {
+  const pass = { config: detector.config.backbone, training: false, updateStatistics: false }
+  const all = await tf.profile(() => tf.tidy(() => detectorFeatures(detector, images, false)))
+  const prefix = await tf.profile(() => tf.tidy(() => frozenPrefix(detector.params, images, pass)))
+  return kernelFlops(all.kernels as never) - kernelFlops(prefix.kernels as never)
+}
+
 const models = [only]
 const size = Number(process.env.SNIPER_BENCH_SIZE ?? 512)
+const recompute = process.env.SNIPER_BENCH_RECOMPUTE === "1"
 const { pixels, truths } = syntheticChips(2, size, 11)
 const images = tf.tensor4d(pixels, [2, size, size, 3])
 for (const name of models) {
@@ -169,13 +196,15 @@ for (const name of models) {
   const detector = createDetector(config(name), { seed: 1 })
   const optimizer = tf.train.momentum(0.001, 0.9)
   const prng = makePrng(2)
-  const step = () => trainStep(detector, { images, truths }, { optimizer, prng, weightDecay: 1e-4 })
+  const step = () => trainStep(detector, { images, truths }, { optimizer, prng, weightDecay: 1e-4, recompute })
   // First step (warm-up, creates the momentum slots) under the profiler: kernel FLOPs and kernel times.
   let profiled = 0
   const profile = await tf.profile(() => {
     profiled = seconds(step)
   })
-  const flops = kernelFlops(profile.kernels as never)
+  // Useful FLOPs: what the step would run without recomputation.
+  const executed = kernelFlops(profile.kernels as never)
+  const flops = recompute ? executed - (await recomputedFlops(detector, images)) : executed
   const byKernel = new Map<string, number>()
   for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number))
   const kernelMs = [...byKernel.values()].reduce((x, y) => x + y, 0)
@@ -187,18 +216,20 @@ for (const name of models) {
     live.push(tf.memory().numTensors)
   }
   const perStep = times.reduce((x, y) => x + y, 0) / times.length
-  const stages = stageSeconds(detector, images, truths)
+  const stages = stageSeconds(detector, images, truths, recompute)
   const stageSum = stages.backbone + stages.rpn + stages.roi
   print({
     bench: "trainStep",
     model: name,
     chips: 2,
     size,
+    recompute,
     steps: timed,
     secondsPerStep: round(perStep),
     fastestStepSeconds: round(Math.min(...times)),
     chipsPerSecond: round(2 / perStep),
     gflopPerStep: round(flops / 1e9, 1),
+    executedGflopPerStep: round(executed / 1e9, 1),
     gflops: round(flops / perStep / 1e9, 1),
     matmulGflops: round(matmul, 1),
     ratioToMatmul: round(flops / perStep / 1e9 / matmul),

@@ -68,9 +68,18 @@ export function checkInput(images: tf.Tensor4D, stride: number, verb: string): v
     )
 }
 
-/** res4 ‖ res5: [N, H/16, W/16, featureChannels]. */
-export function detectorFeatures(detector: Detector, images: tf.Tensor4D, training: boolean): tf.Tensor4D {
-  const { res4, res5 } = resnetForward(detector.params, images, { config: detector.config.backbone, training })
+/** res4 ‖ res5: [N, H/16, W/16, featureChannels]. `recompute`: see ForwardOptions (training only). */
+export function detectorFeatures(
+  detector: Detector,
+  images: tf.Tensor4D,
+  training: boolean,
+  options?: { readonly recompute?: boolean | undefined },
+): tf.Tensor4D {
+  const { res4, res5 } = resnetForward(detector.params, images, {
+    config: detector.config.backbone,
+    training,
+    recompute: options?.recompute,
+  })
   return tf.concat([res4, res5], 3)
 }
 

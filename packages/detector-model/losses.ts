@@ -36,6 +36,9 @@ export function detectorLosses(
     readonly prng: () => number
     /** Fixed proposals per chip (input px) instead of the RPN's own: Fast R-CNN training, gradient checks. */
     readonly proposals?: ReadonlyArray<Float32Array> | undefined
+    /** Recompute backbone activations in the backward pass instead of keeping them (less memory, ~1 more
+     * backbone forward). */
+    readonly recompute?: boolean | undefined
   },
 ): LossTerms {
   const { config } = detector
@@ -50,7 +53,7 @@ export function detectorLosses(
     checkChipTruth(t, config.numClasses, i)
   })
 
-  const features = detectorFeatures(detector, images, true)
+  const features = detectorFeatures(detector, images, true, { recompute: options.recompute })
   const rpn = rpnLosses(detector, features, truths, { imageWidth: width, imageHeight: height, prng: options.prng })
   const fixed = options.proposals
   if (fixed !== undefined && fixed.length !== n)

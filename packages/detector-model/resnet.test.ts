@@ -74,3 +74,59 @@ describe("detectorFeatures()", () => {
     disposeDetector(frozen)
   }, 120_000)
 })
+
+describe("resnetForward() recompute", () => {
+  it("resnetForward() with recompute gives the plain pass's gradients, moves running statistics once and peaks lower", async () => {
+    // ResNet-50 layout with the stem and res2 frozen: the frozen prefix runs off the tape in both passes.
+    const config = Effect.runSync(
+      decodeDetectorConfig({
+        ...tinyConfig({ depth: 50 }),
+        backbone: { ...tinyConfig({ depth: 50 }).backbone, freezeAt: 2 },
+      }),
+    )
+    const images = tf.randomNormal([2, 64, 64, 3], 0, 1, "float32", 2) as tf.Tensor4D
+    const projection = tf.randomNormal([2, 4, 4, featureChannels(config)], 0, 1, "float32", 3)
+    const run = async (recompute: boolean) => {
+      const detector = createDetector(config, { seed: 5 })
+      const names = detector.params.trainable.filter((n) => n.startsWith("backbone."))
+      const vars = names.map((n) => detector.params.variables.get(n)!)
+      let result: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined
+      const profile = await tf.profile(() => {
+        result = tf.variableGrads(
+          () => tf.sum(tf.mul(detectorFeatures(detector, images, true, { recompute }), projection)) as tf.Scalar,
+          vars,
+        )
+      })
+      const missing = names.filter((_, i) => result!.grads[vars[i].name] === undefined)
+      assert.deepStrictEqual(missing, [], `recompute ${recompute}`)
+      const grads = Object.fromEntries(names.map((n, i) => [n, result!.grads[vars[i].name].dataSync()]))
+      const running = detector.params.variables.get("backbone.layer3.1.bn2.running_var")!.dataSync()
+      const value = result!.value.dataSync()[0]
+      tf.dispose([result!.value, ...Object.values(result!.grads)])
+      disposeDetector(detector)
+      return { grads, running, value, peak: profile.peakBytes, names }
+    }
+    const plain = await run(false)
+    const checked = await run(true)
+    assert.isFalse(
+      plain.names.some((n) => n.includes("layer1.") || (n.includes("conv1.weight") && !n.includes("layer"))),
+    )
+    assert.closeTo(checked.value, plain.value, 1e-3 * Math.abs(plain.value))
+    assert.strictEqual(Object.keys(checked.grads).length, Object.keys(plain.grads).length)
+    for (const [name, g] of Object.entries(plain.grads)) {
+      const h = checked.grads[name]
+      let scale = 0
+      let diff = 0
+      for (let i = 0; i < g.length; i++) {
+        scale = Math.max(scale, Math.abs(g[i]))
+        diff = Math.max(diff, Math.abs(g[i] - h[i]))
+      }
+      assert.isAbove(scale, 0, `${name} has a gradient`)
+      assert.isBelow(diff, 1e-4 * scale + 1e-7, name)
+    }
+    // A recomputed block must not count its batch twice in the running statistics.
+    assert.deepStrictEqual(Array.from(checked.running), Array.from(plain.running))
+    assert.isBelow(checked.peak, plain.peak)
+    tf.dispose([images, projection])
+  }, 120_000)
+})

@@ -181,9 +181,13 @@ function stageSeconds(
 /** FLOPs the backward pass spends recomputing: the forward of every trainable backbone block. */
 async function recomputedFlops(detector: Detector, images: tf.Tensor4D): Promise<number> {
   const pass = { config: detector.config.backbone, training: false, updateStatistics: false }
-  const all = await tf.profile(() => tf.tidy(() => detectorFeatures(detector, images, false)))
-  const prefix = await tf.profile(() => tf.tidy(() => frozenPrefix(detector.params, images, pass)))
-  return kernelFlops(all.kernels as never) - kernelFlops(prefix.kernels as never)
+  // tf.profile hands back one shared object that its next call resets: read each profile before the next.
+  const flopsOf = async (f: () => tf.Tensor) => {
+    const profile = await tf.profile(() => tf.dispose(tf.tidy(f)))
+    return kernelFlops(profile.kernels as never)
+  }
+  const all = await flopsOf(() => detectorFeatures(detector, images, false))
+  return all - (await flopsOf(() => frozenPrefix(detector.params, images, pass)))
 }
 
 const models = [only]
@@ -204,6 +208,7 @@ for (const name of models) {
   })
   // Useful FLOPs: what the step would run without recomputation.
   const executed = kernelFlops(profile.kernels as never)
+  const peakTensorBytes = profile.peakBytes
   const flops = recompute ? executed - (await recomputedFlops(detector, images)) : executed
   const byKernel = new Map<string, number>()
   for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number))
@@ -243,7 +248,7 @@ for (const name of models) {
     liveTensors: live.at(-1),
     liveTensorsFlat: live.every((x) => x === live[0]),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    peakTensorMB: Math.round(profile.peakBytes / 2 ** 20),
+    peakTensorMB: Math.round(peakTensorBytes / 2 ** 20),
   })
   // "forward" is a custom-gradient op (batch norm, add+ReLU, RoIAlign): its inner kernels are also counted.
   print({

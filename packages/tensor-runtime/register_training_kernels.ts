@@ -8,6 +8,7 @@ import { zeroGrads } from "./gradients/zero_grads.ts"
 import { explicitTransposeKernel } from "./kernels/batch_mat_mul.ts"
 import { conv2dBackpropFilterWasm } from "./kernels/conv2d_backprop_filter.ts"
 import { conv2dBackpropInputWasm } from "./kernels/conv2d_backprop_input.ts"
+import { sharedIdentityWasm } from "./kernels/identity.ts"
 import { roiAlignKernelConfigs } from "./kernels/roi_align_kernel.ts"
 import { unsortedSegmentSumWasm } from "./kernels/unsorted_segment_sum.ts"
 
@@ -25,7 +26,7 @@ const kernels: ReadonlyArray<tf.KernelConfig> = [
 ]
 
 /**
- * Registers every gradient and wasm kernel of this package, replaces wasm's Conv2DBackpropInput and wraps its
+ * Registers every gradient and wasm kernel of this package, replaces wasm's Conv2DBackpropInput and Identity, wraps its
  * matmul kernels to transpose explicitly; idempotent. The gradients replace tfjs's on every backend (Conv2D's keeps native TensorFlow's
  * filter kernel where it can).
  */
@@ -34,11 +35,14 @@ export function registerTrainingKernels(): void {
   for (const config of kernels) {
     if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config)
   }
-  // replaces wasm's own kernel (~9x slower); comparing kernel functions keeps this idempotent
-  const input = tf.getKernel(tf.Conv2DBackpropInput, "wasm")
-  if (input !== undefined && input.kernelFunc !== conv2dBackpropInputWasm.kernelFunc) {
-    tf.unregisterKernel(tf.Conv2DBackpropInput, "wasm")
-    tf.registerKernel(conv2dBackpropInputWasm)
+  // replace wasm's own kernels (Conv2DBackpropInput ~9x slower, Identity copying); comparing kernel functions
+  // keeps this idempotent
+  for (const replacement of [conv2dBackpropInputWasm, sharedIdentityWasm]) {
+    const own = tf.getKernel(replacement.kernelName, "wasm")
+    if (own !== undefined && own.kernelFunc !== replacement.kernelFunc) {
+      tf.unregisterKernel(replacement.kernelName, "wasm")
+      tf.registerKernel(replacement)
+    }
   }
   for (const name of [tf.BatchMatMul, tf._FusedMatMul]) {
     const original = tf.getKernel(name, "wasm")

@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { ConfigProvider, Effect, Exit, Layer } from "effect"
+import { conv2dBackpropInputWasm } from "./kernels/conv2d_backprop_input.ts"
+import { sharedIdentityWasm } from "./kernels/identity.ts"
 import { describeRuntime, TensorRuntime } from "./runtime.ts"
 
 const withEnv = (env: Record<string, string>) =>
@@ -20,6 +22,9 @@ describe("TensorRuntime", () => {
       assert.strictEqual(info.version, "4.22.0")
       assert.isAtLeast(info.threads, 1)
       assert.isDefined(tf.getKernel("UnsortedSegmentSum", "wasm"))
+      // wasm's own kernels, registered when its module loads (after the first registration), are replaced too.
+      assert.strictEqual(tf.getKernel(tf.Conv2DBackpropInput, "wasm")?.kernelFunc, conv2dBackpropInputWasm.kernelFunc)
+      assert.strictEqual(tf.getKernel(tf.Identity, "wasm")?.kernelFunc, sharedIdentityWasm.kernelFunc)
       assert.match(describeRuntime(info), /^wasm \(@tensorflow\/tfjs-backend-wasm 4\.22\.0, \d+ threads?\)$/)
     }),
   )

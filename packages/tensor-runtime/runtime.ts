@@ -91,7 +91,11 @@ export const selectBackend = Effect.fn("selectBackend")(function* (choice: strin
         return Effect.succeed(undefined)
       }),
     )
-    if (loaded !== undefined) return loaded
+    if (loaded !== undefined) {
+      // Again now that the backend's module has registered its own kernels: the replacements need them there.
+      registerTrainingKernels()
+      return loaded
+    }
   }
   return yield* new BackendUnavailable({
     backend: choice,

@@ -3,8 +3,8 @@
  * x0.5, ResNet-50 and ResNet-101, with time shares of backbone / RPN / RoI head and GFLOP/s against a 1024x1024
  * matmul measured in the same run; inference on one 800x1333 image; live tensors and peak RSS.
  * Backend: SNIPER_BACKEND (default wasm). SNIPER_BENCH_MODELS=r18x0.5,r50,r101 picks models; each runs in its
- * own process (a wasm heap exhausted by one model is reported, not fatal). SNIPER_BENCH_SHARED_IDENTITY=1 swaps
- * wasm's copying Identity kernel (which tfjs runs on every tensor the tape saves) for one sharing the buffer.
+ * own process (a wasm heap exhausted by one model is reported, not fatal); a model that does not fit is run again
+ * recomputing its backbone activations in the backward pass (useful FLOPs exclude the recomputation).
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -48,25 +48,17 @@ if (only === undefined) {
       })
       for (const line of child.stdout.split("\n")) if (line.startsWith("{")) console.log(line)
       if (child.status === 0) break
+      // The first line naming an error (the stack's first line is often a source path).
       const reason = /Aborted\(\)/.test(child.stderr)
         ? "wasm heap exhausted (Aborted)"
-        : child.stderr.trim().split("\n")[0]
+        : (child.stderr
+            .split("\n")
+            .find((line) => /Error|XNN|memory/i.test(line))
+            ?.trim() ?? child.stderr.trim().split("\n")[0])
       console.log(JSON.stringify({ bench: "trainStep", model, size, recompute, error: reason, exitCode: child.status }))
     }
   }
   process.exit(0)
-}
-if (process.env.SNIPER_BENCH_SHARED_IDENTITY === "1") {
-  tf.unregisterKernel("Identity", "wasm")
-  tf.registerKernel({
-    kernelName: "Identity",
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend }) => {
-      const x = inputs.x as tf.TensorInfo
-      ;(backend as unknown as { incRef(id: object): void }).incRef(x.dataId)
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
-    },
-  })
 }
 const info = await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
 const print = (o: Record<string, unknown>) => console.log(JSON.stringify(o))
@@ -75,7 +67,6 @@ print({
   bench: "backend",
   model: only,
   runtime: describeRuntime(info),
-  sharedIdentity: process.env.SNIPER_BENCH_SHARED_IDENTITY === "1",
 })
 
 function seconds(f: () => void): number {

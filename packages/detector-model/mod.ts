@@ -7,6 +7,8 @@
  * const config = Effect.runSync(decodeDetectorConfig({ ...sniperR50, numClasses: 3 }))
  * const detector = createDetector(config, { seed: 1 })
  * const step = trainStep(detector, { images, truths }, { optimizer: tf.train.momentum(0.01, 0.9), prng: makePrng(1) })
+ * // 16 chips of 512 with ResNet-50 inside wasm's 4 GB heap: passes of 2 chips, backbone activations recomputed
+ * trainStep(detector, batch16, { optimizer, prng, chipsPerPass: 2, recompute: true })
  * ```
  * @module
  */
@@ -45,6 +47,6 @@ export { rpnLosses, rpnProposals } from "./rpn_loss.ts"
 export type { RpnTargetOptions, RpnTargets } from "./rpn_targets.ts"
 export { rpnTargets } from "./rpn_targets.ts"
 export { importTorchvisionResnet, torchvisionName } from "./torchvision.ts"
-export type { StepResult } from "./train_step.ts"
+export type { StepResult, TrainStepOptions } from "./train_step.ts"
 export { trainStep } from "./train_step.ts"
 export { loadDetector, namedVariables, saveDetector } from "./weights.ts"

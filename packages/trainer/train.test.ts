@@ -17,24 +17,23 @@ function losses(runDir: string): Array<number> {
     .map((line) => (JSON.parse(line) as { total: number }).total)
 }
 
-const run = (runDir: string, maxSteps: number | undefined, evaluate = false) =>
-  train({ config: tinyTrainConfig(), runDir, dataDir, maxSteps, evaluate, log: quiet }).pipe(
-    Effect.provide(TensorRuntime.layerQuiet),
-  )
+const run = (runDir: string, maxSteps: number | undefined, evaluate = false, config = tinyTrainConfig()) =>
+  train({ config, runDir, dataDir, maxSteps, evaluate, log: quiet }).pipe(Effect.provide(TensorRuntime.layerQuiet))
 
 describe("train()", () => {
   it.effect(
-    "resumes from its checkpoint with exactly the losses of an uninterrupted run",
+    "resumes from its checkpoint with exactly the losses of an uninterrupted run (in passes of one chip, recomputing)",
     () =>
       Effect.gen(function* () {
         const whole = mkdtempSync(join(tmpdir(), "run-whole-"))
         const split = mkdtempSync(join(tmpdir(), "run-split-"))
-        const a = yield* run(whole, 5)
+        const config = tinyTrainConfig({ chipsPerPass: 1, recompute: true })
+        const a = yield* run(whole, 5, false, config)
         assert.strictEqual(a.steps, 5)
         assert.isFalse(a.finished)
-        const b1 = yield* run(split, 3)
+        const b1 = yield* run(split, 3, false, config)
         assert.strictEqual(b1.steps, 3)
-        const b2 = yield* run(split, 5)
+        const b2 = yield* run(split, 5, false, config)
         assert.strictEqual(b2.steps, 5)
         const la = losses(whole)
         const lb = losses(split)
@@ -122,6 +121,9 @@ describe("train()", () => {
         chips: { ...tinyTrainConfig().chips, chipSize: 100 },
       }).pipe(Effect.flip)
       assert.include(error.message, "chips.chipSize")
+      const passes = yield* decodeTrainConfig(tinyTrainConfig({ chipsPerPass: 3 })).pipe(Effect.flip)
+      assert.include(passes.message, "chipsPerPass")
+      assert.include(passes.message, "must not exceed chipsPerBatch (2), got 3")
       const wrongClasses = tinyTrainConfig({ detector: { ...tinyTrainConfig().detector, numClasses: 3 } })
       const mismatch = yield* train({
         config: wrongClasses,

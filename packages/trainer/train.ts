@@ -154,7 +154,13 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
                   trainStep(
                     detector,
                     { images, truths: batch.truths, areaRanges: batch.areaRanges },
-                    { optimizer, prng: () => prng.next(), weightDecay: config.optimizer.weightDecay },
+                    {
+                      optimizer,
+                      prng: () => prng.next(),
+                      weightDecay: config.optimizer.weightDecay,
+                      chipsPerPass: config.chipsPerPass,
+                      recompute: config.recompute,
+                    },
                   ),
                 ).pipe(Effect.ensuring(Effect.sync(() => images.dispose())))
                 if (!Number.isFinite(result.total)) {

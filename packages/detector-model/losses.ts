@@ -39,6 +39,9 @@ export function detectorLosses(
     /** Recompute backbone activations in the backward pass instead of keeping them (less memory, ~1 more
      * backbone forward). */
     readonly recompute?: boolean | undefined
+    /** Train the RPN alone (SNIPER's short-schedule RPN for negative chips): no proposals, no RoI head; the RoI
+     * terms are zero constants, so no roi.* weight gets a gradient. */
+    readonly rpnOnly?: boolean | undefined
   },
 ): LossTerms {
   const { config } = detector
@@ -55,6 +58,16 @@ export function detectorLosses(
 
   const features = detectorFeatures(detector, images, true, { recompute: options.recompute })
   const rpn = rpnLosses(detector, features, truths, { imageWidth: width, imageHeight: height, prng: options.prng })
+  if (options.rpnOnly === true) {
+    return {
+      total: tf.add(rpn.rpnClass, rpn.rpnBox) as tf.Scalar,
+      rpnClass: rpn.rpnClass,
+      rpnBox: rpn.rpnBox,
+      roiClass: tf.scalar(0),
+      roiBox: tf.scalar(0),
+      counts: { rpnFg: rpn.fgCount, rpnBg: rpn.bgCount, rois: 0, roiFg: 0 },
+    }
+  }
   const fixed = options.proposals
   if (fixed !== undefined && fixed.length !== n)
     throw new RangeError(

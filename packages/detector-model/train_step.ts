@@ -21,6 +21,8 @@ export interface TrainStepOptions {
   readonly proposals?: ReadonlyArray<Float32Array> | undefined
   /** See detectorLosses. */
   readonly recompute?: boolean | undefined
+  /** See detectorLosses: the RPN's losses only; roi.* weights get no gradient and no update (no weight decay). */
+  readonly rpnOnly?: boolean | undefined
   /**
    * Chips per forward/backward pass (default: the whole batch). A larger batch runs as several passes whose
    * gradients are averaged, weighted by chips, before one update: the reference's batch spread over devices,
@@ -73,6 +75,7 @@ export function trainStep(detector: Detector, batch: TrainingBatch, options: Tra
           prng: options.prng,
           proposals: part.proposals,
           recompute: options.recompute,
+          rpnOnly: options.rpnOnly,
         })
         kept = termNames.map((k) => tf.keep(terms[k]))
         for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += terms.counts[k]

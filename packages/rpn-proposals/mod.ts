@@ -1,0 +1,27 @@
+/**
+ * SNIPER's proposals for negative chips (SNIPER.md section 3 step 2): a detector's backbone + RPN on whole images
+ * at the test scales, the top proposals per scale mapped back to original px, stacked and NMS'd again, written
+ * as a COCO results file (first category, objectness as score) that chip-sampler reads back.
+ *
+ * ```ts
+ * import { computeProposals } from "@sniper/rpn-proposals"
+ * const counts = yield* computeProposals(rpnDetector, trainSet, {
+ *   path: "runs/demo/proposals_train.json", imageRoot: "data/images/train", scales: config.test.scales,
+ *   onImage: (p) => Console.log(`${p.done}/${p.total} images`),
+ * })
+ * ```
+ * @module
+ */
+export {
+  computeProposals,
+  type OnProposals,
+  proposalDetections,
+  proposalStream,
+  type RowProposals,
+  type StreamOptions,
+  writeProposals,
+} from "./dataset_proposals.ts"
+export { imageProposals, type ProposalOptions, runProposals, type ScaledImage, scaleImage } from "./image_proposals.ts"
+export { type ImageProposals, type MergeOptions, mergeScales } from "./merge_scales.ts"
+export { type ScaleFrame, toOriginalFrame } from "./original_frame.ts"
+export { type Resolution, type ScaleInput, scaleInput } from "./scale_input.ts"

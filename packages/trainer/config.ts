@@ -62,6 +62,18 @@ export const TrainConfig = Schema.Struct({
   /** Recompute backbone activations in the backward pass instead of keeping them: about a third more time for a
    * fraction of the memory. ResNet-50 and -101 need it for 2 chips of 512 inside wasm's 4 GB heap. */
   recompute: Schema.optional(Schema.Boolean),
+  /**
+   * Negative chips (SNIPER.md section 3): proposals of the training images, computed once per run folder, make
+   * every epoch add chips where the detector would fire on background. Without this field, positive chips only.
+   */
+  negatives: Schema.optional(
+    Schema.Struct({
+      /** Epochs of RPN-only training on positive chips before the proposals are computed (the reference: 2). */
+      rpnEpochs: PositiveInt,
+      /** A COCO results file of the training images' proposals to use instead of training an RPN. */
+      proposals: Schema.optional(Schema.String),
+    }),
+  ),
   /** Save a checkpoint every this many steps (and at the end of every epoch). */
   checkpointEvery: PositiveInt,
   /** Print a progress line every this many steps. */
@@ -179,6 +191,7 @@ export const sniperCocoR50: TrainConfig = {
   chipsPerBatch: 16,
   chipsPerPass: 2,
   recompute: true,
+  negatives: { rpnEpochs: 2 },
   checkpointEvery: 500,
   logEvery: 20,
   test: {

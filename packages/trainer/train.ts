@@ -18,9 +18,11 @@ import { loadCheckpoint, type Progress, saveCheckpoint } from "./checkpoint.ts"
 import { chipBatches } from "./chip_batches.ts"
 import type { TrainConfig } from "./config.ts"
 import { resolveData } from "./data.ts"
-import { planEpoch, remainingEntries } from "./epoch_plan.ts"
+import { type EpochPlan, planEpoch, remainingEntries } from "./epoch_plan.ts"
 import { InvalidTrainConfig } from "./errors.ts"
 import { evaluateDetector } from "./evaluate.ts"
+import { negativeProposals } from "./negatives.ts"
+import { makeOptimizer, setLearningRate } from "./optimizer.ts"
 import { appendLog, prepareRunDir, writeFileAtomic } from "./run_dir.ts"
 import { learningRateAt } from "./schedule.ts"
 
@@ -53,18 +55,9 @@ export interface TrainResult {
 /** Key that separates the per-step sampling stream from every other use of the seed. */
 const stepKey = 0x57e9
 
-function makeOptimizer(config: TrainConfig["optimizer"]): tf.Optimizer {
-  return config.kind === "sgd"
-    ? tf.train.momentum(config.learningRate, config.momentum)
-    : tf.train.adam(config.learningRate)
-}
-
-function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  // SGD and momentum have a setter; Adam reads its (protected) field at every update. (tfjs overrides
-  // `instanceof` for optimizers, so the setter is looked up instead.)
-  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (rate: number) => void }
-  if (typeof o.setLearningRate === "function") o.setLearningRate(rate)
-  else o.learningRate = rate
+/** Negative chips in an epoch's plan. */
+function negativeChips(plan: EpochPlan): number {
+  return plan.entries.reduce((n, e) => n + e.chips.filter((c) => c.negative).length, 0)
 }
 
 function formatSeconds(s: number): string {
@@ -114,6 +107,11 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
     ({ detector, optimizer }) =>
       Effect.gen(function* () {
         const badImages = yield* makeBadImageLog
+        const negatives = config.negatives
+        const proposals =
+          negatives === undefined
+            ? undefined
+            : yield* negativeProposals({ ...config, negatives }, { runDir, trainSet, chips, data, badImages, log })
         const resumed = yield* loadCheckpoint(runDir, detector, optimizer)
         if (resumed !== undefined)
           yield* log(`resuming at step ${resumed.step} (epoch ${resumed.epoch + 1}, ${resumed.chipsDone} chips in)`)
@@ -121,17 +119,18 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
         const stepLimit = options.maxSteps ?? Number.POSITIVE_INFINITY
         let lastLoss: number | undefined
         let stopped = false
-        const firstPlan = planEpoch(trainSet, chips, { seed: config.seed, epoch: 0, flip: config.chips.flip })
+        const planOf = (epoch: number) =>
+          planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip, proposals })
+        const firstPlan = planOf(0)
         const stepsPerEpoch = Math.max(1, Math.ceil(firstPlan.chipCount / config.chipsPerBatch))
         const save = (p: Progress) => saveCheckpoint(runDir, detector, optimizer, p)
 
         for (let epoch = progress.epoch; epoch < config.epochs && !stopped; epoch++) {
-          const plan =
-            epoch === 0 ? firstPlan : planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip })
+          const plan = epoch === 0 ? firstPlan : planOf(epoch)
           const skip = epoch === progress.epoch ? progress.chipsDone : 0
           const epochSteps = Math.ceil(plan.chipCount / config.chipsPerBatch)
           yield* log(
-            `epoch ${epoch + 1}/${config.epochs}: ${plan.chipCount} chips from ${plan.entries.length} images (stride ${plan.stride}), ${epochSteps} steps`,
+            `epoch ${epoch + 1}/${config.epochs}: ${plan.chipCount} chips${proposals === undefined ? "" : ` (${negativeChips(plan)} negative)`} from ${plan.entries.length} images (stride ${plan.stride}), ${epochSteps} steps`,
           )
           let chipsDone = skip
           let window = { chips: 0, since: performance.now() }

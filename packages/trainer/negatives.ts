@@ -1,0 +1,180 @@
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { type ChipConfig, type Proposals, proposalsFromDetections } from "@sniper/chip-sampler"
+import { type BadImageLog, type Dataset, readDetections } from "@sniper/coco-io"
+import {
+  createDetector,
+  type Detector,
+  disposeDetector,
+  loadDetector,
+  saveDetector,
+  trainStep,
+} from "@sniper/detector-model"
+import { Prng } from "@sniper/random"
+import { computeProposals } from "@sniper/rpn-proposals"
+import * as tf from "@tensorflow/tfjs"
+import { Effect, Stream } from "effect"
+import { chipBatches } from "./chip_batches.ts"
+import type { TrainConfig } from "./config.ts"
+import type { RunData } from "./data.ts"
+import { planEpoch } from "./epoch_plan.ts"
+import { InvalidTrainConfig } from "./errors.ts"
+import { makeOptimizer, setLearningRate } from "./optimizer.ts"
+import { learningRateAt } from "./schedule.ts"
+
+/** The run folder's proposals of the training images (a COCO results file), written once, then reused. */
+export function proposalsPath(runDir: string): string {
+  return join(runDir, "proposals_train.json")
+}
+
+/** The run folder's short-schedule RPN weights (kept so the proposals can be recomputed, e.g. `sniper proposals`). */
+export function rpnWeightsPath(runDir: string): string {
+  return join(runDir, "rpn.safetensors")
+}
+
+/** Key that separates the RPN stage's per-step sampling from every other use of the seed. */
+const rpnStepKey = 0x4e9
+
+interface NegativeOptions {
+  readonly runDir: string
+  readonly trainSet: Dataset
+  readonly chips: ChipConfig
+  readonly data: RunData
+  readonly badImages: BadImageLog
+  readonly log: (line: string) => Effect.Effect<void>
+}
+
+/**
+ * The proposals for negative chips (SNIPER.md section 3): the user's file when `negatives.proposals` names one,
+ * else the run folder's `proposals_train.json`; when that is missing, a detector is trained RPN-only for
+ * `negatives.rpnEpochs` epochs on positive chips (same seed, chips and schedule as the run), its weights saved,
+ * and its proposals of every training image at the test scales written (atomically) to that file.
+ */
+export const negativeProposals = Effect.fn("negativeProposals")(function* (
+  config: TrainConfig & { readonly negatives: NonNullable<TrainConfig["negatives"]> },
+  options: NegativeOptions,
+) {
+  const { runDir, trainSet, log } = options
+  const given = config.negatives.proposals
+  const path = given ?? proposalsPath(runDir)
+  if (given !== undefined && !existsSync(given)) {
+    return yield* new InvalidTrainConfig({
+      field: "negatives.proposals",
+      problem: `names "${given}", which does not exist`,
+    })
+  }
+  if (existsSync(path)) {
+    yield* log(`negative chips: reusing the proposals in ${path}`)
+  } else {
+    yield* computeRunProposals(config, { ...options, path })
+  }
+  const detections = yield* readDetections(path, trainSet)
+  const proposals: Proposals = proposalsFromDetections(trainSet, detections, path)
+  yield* log(
+    `negative chips: ${detections.count} proposals over ${trainSet.images.count} training images (${(detections.count / Math.max(1, trainSet.images.count)).toFixed(1)} per image)`,
+  )
+  return proposals
+})
+
+const computeRunProposals = Effect.fn("computeRunProposals")(function* (
+  config: TrainConfig & { readonly negatives: NonNullable<TrainConfig["negatives"]> },
+  options: NegativeOptions & { readonly path: string },
+) {
+  const { runDir, trainSet, log, path } = options
+  return yield* Effect.acquireUseRelease(
+    Effect.sync(() => createDetector(config.detector, { seed: config.seed })),
+    (detector) =>
+      Effect.gen(function* () {
+        const weights = rpnWeightsPath(runDir)
+        if (existsSync(weights)) {
+          yield* log(`negative chips: loading the short-schedule RPN from ${weights}`)
+          yield* loadDetector(weights, detector)
+        } else {
+          yield* trainRpn(detector, config, options)
+          yield* saveDetector(weights, detector, { metadata: { format: "sniper-rpn/1" } })
+        }
+        yield* log(
+          `negative chips: proposals of ${trainSet.images.count} training images at ${config.test.scales.length} scales`,
+        )
+        const counts = yield* computeProposals(detector, trainSet, {
+          path,
+          imageRoot: options.data.train.images,
+          scales: config.test.scales,
+          badImages: options.badImages,
+          onImage: (p) =>
+            p.done % 10 === 0 || p.done === p.total ? log(`proposals: ${p.done}/${p.total} images`) : Effect.void,
+        })
+        yield* log(
+          `negative chips: wrote ${counts.proposals} proposals of ${counts.images} images to ${path} in ${counts.seconds.toFixed(1)}s`,
+        )
+      }),
+    (detector) => Effect.sync(() => disposeDetector(detector)),
+  )
+})
+
+/** RPN-only training on positive chips, `negatives.rpnEpochs` epochs, with the run's optimizer and schedule. */
+const trainRpn = Effect.fn("trainRpn")(function* (
+  detector: Detector,
+  config: TrainConfig & { readonly negatives: NonNullable<TrainConfig["negatives"]> },
+  options: NegativeOptions,
+) {
+  const { trainSet, chips, log } = options
+  const epochs = config.negatives.rpnEpochs
+  const optimizer = makeOptimizer(config.optimizer)
+  yield* Effect.gen(function* () {
+    let step = 0
+    let stepsPerEpoch = 1
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const plan = planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip })
+      if (epoch === 0) stepsPerEpoch = Math.max(1, Math.ceil(plan.chipCount / config.chipsPerBatch))
+      yield* log(`rpn epoch ${epoch + 1}/${epochs}: ${plan.chipCount} positive chips, RPN-only`)
+      let window = { chips: 0, since: performance.now() }
+      yield* chipBatches(trainSet, plan.entries, {
+        imageRoot: options.data.train.images,
+        chipSize: config.chips.chipSize,
+        chipsPerBatch: config.chipsPerBatch,
+        validRanges: config.chips.validRanges,
+        badImages: options.badImages,
+      }).pipe(
+        Stream.runForEach((batch) =>
+          Effect.gen(function* () {
+            const rate = learningRateAt(step, { ...config.optimizer, stepsPerEpoch })
+            setLearningRate(optimizer, rate)
+            const prng = new Prng([config.seed, step, rpnStepKey])
+            const images = tf.tensor4d(batch.pixels, [batch.count, batch.size, batch.size, 3])
+            const result = yield* Effect.sync(() =>
+              trainStep(
+                detector,
+                { images, truths: batch.truths, areaRanges: batch.areaRanges },
+                {
+                  optimizer,
+                  prng: () => prng.next(),
+                  weightDecay: config.optimizer.weightDecay,
+                  chipsPerPass: config.chipsPerPass,
+                  recompute: config.recompute,
+                  rpnOnly: true,
+                },
+              ),
+            ).pipe(Effect.ensuring(Effect.sync(() => images.dispose())))
+            if (!Number.isFinite(result.total)) {
+              return yield* new InvalidTrainConfig({
+                field: "optimizer.learningRate",
+                problem: `made the RPN-only loss diverge at step ${step} (loss ${result.total}); lower it or lengthen the warm-up`,
+              })
+            }
+            step++
+            window.chips += batch.count
+            if (step % config.logEvery === 0) {
+              const speed = window.chips / ((performance.now() - window.since) / 1000)
+              yield* log(
+                `rpn epoch ${epoch + 1}/${epochs} step ${step} loss ${result.total.toFixed(3)} (rpn ${result.rpnClass.toFixed(3)}/${result.rpnBox.toFixed(3)}) lr ${rate.toExponential(1)} ${speed.toFixed(2)} chips/s`,
+              )
+              window = { chips: 0, since: performance.now() }
+            }
+          }),
+        ),
+      )
+    }
+    yield* log(`rpn: trained ${step} steps over ${epochs} epochs`)
+  }).pipe(Effect.ensuring(Effect.sync(() => optimizer.dispose())))
+})

@@ -3,7 +3,8 @@ import { backend } from "./backend.ts"
 import { chips } from "./chips.ts"
 import { dataset } from "./dataset.ts"
 import { evalCommand } from "./eval.ts"
+import { proposals } from "./proposals.ts"
 import { synth } from "./synth.ts"
 import { train } from "./train.ts"
 
-export const subcommands = [train, backend, synth, dataset, chips, evalCommand] as const
+export const subcommands = [train, backend, synth, dataset, chips, evalCommand, proposals] as const

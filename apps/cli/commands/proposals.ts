@@ -1,0 +1,124 @@
+import { existsSync } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
+import { Console, Effect, Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { lazyImport } from "./lazy_import.ts"
+
+/**
+ * `sniper proposals --run-dir DIR`: SNIPER's proposals for negative chips (SNIPER.md section 3 step 2) from a run
+ * folder's detector: its short-schedule RPN (`rpn.safetensors`) when it has one, else its checkpoint; the run's
+ * test scales; a COCO results file that `sniper chips --proposals` and `negatives.proposals` read.
+ */
+export const proposals = Command.make(
+  "proposals",
+  {
+    runDir: Flag.String("run-dir").pipe(
+      Flag.withDescription("a training run folder: its config.json, and rpn.safetensors (else checkpoint.safetensors)"),
+    ),
+    dataDir: Flag.String("data-dir").pipe(
+      Flag.withDescription("where the run's synthetic data set lives when its config names no data"),
+      Flag.withDefault("runs/data"),
+    ),
+    split: Flag.Literals("split", ["train", "val"]).pipe(
+      Flag.withDescription("the images to run (default train)"),
+      Flag.withDefault("train" as const),
+    ),
+    weights: Flag.String("weights").pipe(
+      Flag.withDescription("a detector weights or checkpoint file instead of the run folder's"),
+      Flag.optional,
+    ),
+    out: Flag.String("out").pipe(
+      Flag.withDescription("the COCO results file to write (default <run-dir>/proposals_<split>.json)"),
+      Flag.optional,
+    ),
+    maxPerImage: Flag.Int("max-per-image").pipe(
+      Flag.withDescription("keep at most this many proposals per image after merging the scales"),
+      Flag.optional,
+    ),
+    json: Flag.Boolean("json").pipe(
+      Flag.withDescription("print the result as one JSON object"),
+      Flag.withDefault(false),
+    ),
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const trainer = yield* lazyImport(() => import("@sniper/trainer"))
+      const { loadDataset, makeBadImageLog, formatBadImages } = yield* lazyImport(() => import("@sniper/coco-io"))
+      const model = yield* lazyImport(() => import("@sniper/detector-model"))
+      const runtime = yield* lazyImport(() => import("@sniper/tensor-runtime"))
+      const { computeProposals } = yield* lazyImport(() => import("@sniper/rpn-proposals"))
+      const { InvalidTrainConfig, RunFileError } = trainer
+      const configPath = join(flags.runDir, "config.json")
+      const text = yield* Effect.tryPromise({
+        try: () => readFile(configPath, "utf8"),
+        catch: (cause) =>
+          new RunFileError({ path: configPath, problem: `cannot be read (${cause}); is it a run folder?` }),
+      })
+      const json = yield* Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: (cause) => new InvalidTrainConfig({ field: "config.json", problem: `is not JSON: ${cause}` }),
+      })
+      const config = yield* trainer.decodeTrainConfig(json)
+      const data = yield* trainer.resolveData(config, flags.dataDir, (line) => Console.error(line))
+      const split = flags.split === "train" ? data.train : data.val
+      if (split === undefined) {
+        return yield* new InvalidTrainConfig({ field: "data.val", problem: "is not set, so --split val has no images" })
+      }
+      const dataset = yield* loadDataset(split.annotations)
+      const rpnWeights = join(flags.runDir, "rpn.safetensors")
+      const weights = Option.getOrElse(flags.weights, () =>
+        existsSync(rpnWeights) ? rpnWeights : trainer.checkpointPath(flags.runDir),
+      )
+      const out = Option.getOrElse(flags.out, () => join(flags.runDir, `proposals_${flags.split}.json`))
+      const badImages = yield* makeBadImageLog
+      const result = yield* Effect.acquireUseRelease(
+        Effect.sync(() => model.createDetector(config.detector, { seed: config.seed })),
+        (detector) =>
+          Effect.gen(function* () {
+            const expect: Record<string, { shape: ReadonlyArray<number>; dtype: "float32" }> = {}
+            for (const [name, v] of detector.params.variables) expect[name] = { shape: v.shape, dtype: "float32" }
+            const loaded = yield* runtime.loadWeights(weights, { expect, ignore: runtime.isOptimizerSlot })
+            yield* Effect.sync(() => {
+              for (const [name, v] of detector.params.variables) v.assign(loaded.tensors[name])
+              for (const t of Object.values(loaded.tensors)) t.dispose()
+            })
+            yield* Console.error(
+              `proposals of ${dataset.images.count} ${flags.split} images at ${config.test.scales.length} scales with ${weights}`,
+            )
+            return yield* computeProposals(detector, dataset, {
+              path: out,
+              imageRoot: split.images,
+              scales: config.test.scales,
+              maxPerImage: Option.getOrUndefined(flags.maxPerImage),
+              badImages,
+              onImage: (p) =>
+                p.done % 10 === 0 || p.done === p.total
+                  ? Console.error(`${p.done}/${p.total} images, ${p.count} proposals`)
+                  : Effect.void,
+            })
+          }),
+        (detector) => Effect.sync(() => model.disposeDetector(detector)),
+      )
+      const failures = yield* badImages.failures
+      if (failures.length > 0) yield* Console.error(formatBadImages(failures))
+      const summary = { out, weights, ...result, skippedImages: failures.length }
+      if (flags.json) return yield* Console.log(JSON.stringify(summary))
+      yield* Console.log(
+        `${result.proposals} proposals of ${result.images} images (${(result.proposals / Math.max(1, result.images)).toFixed(1)} per image) in ${result.seconds.toFixed(1)} s: ${out}`,
+      )
+    }).pipe(
+      Effect.provide(
+        Layer.unwrap(
+          Effect.map(
+            lazyImport(() => import("@sniper/tensor-runtime")),
+            (m) => m.TensorRuntime.layerQuiet,
+          ),
+        ),
+      ),
+    ),
+).pipe(
+  Command.withDescription(
+    "Proposals for negative chips: a run's RPN on every image at its test scales, written as a COCO results file",
+  ),
+)

@@ -33,7 +33,8 @@ export interface TrainOptions {
   readonly runDir: string
   /** Where the synthetic data set is generated when the config names no data files. */
   readonly dataDir: string
-  /** Stop after this many optimizer steps in all (a later run with the same folder resumes). */
+  /** Stop after this many optimizer steps in all (a later run with the same folder resumes). Counts the
+   * detector's steps: the short-schedule RPN of `negatives` always trains to its end first. */
   readonly maxSteps?: number | undefined
   /** Evaluate on the val split after the last epoch (default true). */
   readonly evaluate?: boolean | undefined
@@ -70,6 +71,8 @@ function formatSeconds(s: number): string {
  * Trains a SNIPER detector: per epoch the chip sampler's chips (re-drawn every epoch), cut from images decoded
  * once, in batches through the detector; a checkpoint every `checkpointEvery` steps and at each epoch's end, from
  * which a rerun with the same folder resumes; then multi-scale inference and COCO evaluation on the val split.
+ * With `negatives`, every epoch also has negative chips around the proposals of a short-schedule RPN, trained and
+ * run once per run folder before the detector (see `negativeProposals`).
  */
 export const train = Effect.fn("train")(function* (options: TrainOptions) {
   const started = performance.now()

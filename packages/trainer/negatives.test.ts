@@ -4,7 +4,8 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { chipConfig, proposalsFromDetections } from "@sniper/chip-sampler"
 import { loadDataset, readDetections } from "@sniper/coco-io"
-import { TensorRuntime } from "@sniper/tensor-runtime"
+import { createDetector, disposeDetector } from "@sniper/detector-model"
+import { loadWeights, TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Result } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
 import { decodeTrainConfig, planEpoch, sniperCocoR50, type TrainConfig, train } from "./mod.ts"
@@ -70,6 +71,23 @@ describe("train() with negatives", () => {
         const epochLine = first.lines.find((l) => l.startsWith("epoch 1/1:"))!
         const negatives = Number(/\((\d+) negative\)/.exec(epochLine)?.[1])
         assert.isAbove(negatives, 0, epochLine)
+
+        // The short-schedule RPN trained its backbone and RPN head; its RoI head is still the seed's.
+        const initial = createDetector(config.detector, { seed: config.seed })
+        const { tensors } = yield* loadWeights(join(dir, "rpn.safetensors"))
+        let roiSame = 0
+        let rpnMoved = 0
+        for (const [name, v] of initial.params.variables) {
+          const a = v.dataSync()
+          const b = tensors[name].dataSync()
+          const same = a.every((x, i) => x === b[i])
+          if (name.startsWith("roi.")) roiSame += same ? 1 : 0
+          else if (name.startsWith("rpn.") && !same) rpnMoved++
+        }
+        assert.strictEqual(roiSame, [...initial.params.variables.keys()].filter((n) => n.startsWith("roi.")).length)
+        assert.strictEqual(rpnMoved, 6)
+        disposeDetector(initial)
+        for (const t of Object.values(tensors)) t.dispose()
 
         // The plan the trainer used holds those negative chips, cut around proposals read back from the file.
         const trainSet = yield* loadDataset(join(dataDir, "annotations", "instances_train.json"))

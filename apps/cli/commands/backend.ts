@@ -1,11 +1,12 @@
 import { Console, Effect } from "effect"
-import { Command, Flag } from "effect/cli"
+import { Command } from "effect/cli"
+import { jsonFlag } from "./_flags.ts"
 
 /** `sniper backend [--json]`: the tensor backend SNIPER_BACKEND (default auto) selects here, and why. */
 export const backend = Command.make(
   "backend",
   {
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print one JSON object"), Flag.withDefault(false)),
+    json: jsonFlag,
   },
   ({ json }) =>
     Effect.gen(function* () {

@@ -2,6 +2,7 @@ import { basename, dirname, join } from "node:path"
 import type { Mode, Proposals, ScaleSpec } from "@sniper/chip-sampler"
 import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
+import { jsonFlag } from "./_flags.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /** A flag combination `sniper chips` cannot act on. */
@@ -42,7 +43,7 @@ export const chips = Command.make(
     ),
     seed: Flag.Int("seed").pipe(Flag.withDescription("same seed and epoch, same chips"), Flag.withDefault(0)),
     epoch: Flag.Int("epoch").pipe(Flag.withDescription("epoch (part of the seed)"), Flag.withDefault(0)),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print one JSON object"), Flag.withDefault(false)),
+    json: jsonFlag,
     draw: Flag.Finite("draw").pipe(Flag.withDescription("COCO image id to draw instead of the report"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("PNG file the drawing goes to"), Flag.optional),
     images: Flag.String("images").pipe(

@@ -1,5 +1,6 @@
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
+import { jsonFlag } from "./_flags.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /** `sniper dataset --annotations FILE`: load a COCO instances file and print its summary or its problems. */
@@ -11,7 +12,7 @@ export const dataset = Command.make(
       Flag.withDescription("list every problem of the file instead of stopping at the first"),
       Flag.withDefault(false),
     ),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print one JSON object"), Flag.withDefault(false)),
+    json: jsonFlag,
   },
   ({ annotations, allProblems, json }) =>
     Effect.gen(function* () {

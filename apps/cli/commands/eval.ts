@@ -1,5 +1,6 @@
 import { Console, Effect, FileSystem, Option } from "effect"
 import { Command, Flag } from "effect/cli"
+import { jsonFlag } from "./_flags.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /** `sniper eval --annotations GT.json --detections DET.json`: pycocotools' 12 bbox numbers, or JSON with per-category AP. */
@@ -10,7 +11,7 @@ export const evalCommand = Command.make(
     detections: Flag.String("detections").pipe(
       Flag.withDescription("COCO results JSON file: an array of {image_id, category_id, bbox, score}"),
     ),
-    json: Flag.Boolean("json").pipe(Flag.withDescription("print one JSON object"), Flag.withDefault(false)),
+    json: jsonFlag,
     prCurve: Flag.String("pr-curve").pipe(
       Flag.withDescription("also draw the precision-recall curves into this .svg file"),
       Flag.optional,

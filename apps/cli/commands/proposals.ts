@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
+import { dataDirFlag, jsonFlag } from "./_flags.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /**
@@ -16,10 +17,7 @@ export const proposals = Command.make(
     runDir: Flag.String("run-dir").pipe(
       Flag.withDescription("a training run folder: its config.json, and rpn.safetensors (else checkpoint.safetensors)"),
     ),
-    dataDir: Flag.String("data-dir").pipe(
-      Flag.withDescription("where the run's synthetic data set lives when its config names no data"),
-      Flag.withDefault("runs/data"),
-    ),
+    dataDir: dataDirFlag,
     split: Flag.Literals("split", ["train", "val"]).pipe(
       Flag.withDescription("the images to run (default train)"),
       Flag.withDefault("train" as const),
@@ -36,10 +34,7 @@ export const proposals = Command.make(
       Flag.withDescription("keep at most this many proposals per image after merging the scales"),
       Flag.optional,
     ),
-    json: Flag.Boolean("json").pipe(
-      Flag.withDescription("print the result as one JSON object"),
-      Flag.withDefault(false),
-    ),
+    json: jsonFlag,
   },
   (flags) =>
     Effect.gen(function* () {

@@ -1,5 +1,6 @@
 import { Console, Effect, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
+import { jsonFlag } from "./_flags.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /** A flag of `sniper synth` out of range. */
@@ -26,10 +27,7 @@ export const synth = Command.make(
       Flag.withDescription("share of the images in the val split, in [0, 1) (default 0.2)"),
       Flag.withDefault(0.2),
     ),
-    json: Flag.Boolean("json").pipe(
-      Flag.withDescription("print the summary as one JSON object"),
-      Flag.withDefault(false),
-    ),
+    json: jsonFlag,
   },
   ({ out, images, seed, valFraction, json }) =>
     Effect.gen(function* () {

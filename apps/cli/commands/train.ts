@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises"
 import type { TrainConfig } from "@sniper/trainer"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
+import { dataDirFlag, jsonFlag } from "./_flags.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 const readConfig = Effect.fn("readConfig")(function* (path: string) {
@@ -35,10 +36,7 @@ export const train = Command.make(
       Flag.withDescription("the run folder; a folder with a checkpoint is resumed (default runs/<name>)"),
       Flag.optional,
     ),
-    dataDir: Flag.String("data-dir").pipe(
-      Flag.withDescription("where the synthetic data set is generated when the config names no data"),
-      Flag.withDefault("runs/data"),
-    ),
+    dataDir: dataDirFlag,
     epochs: Flag.Int("epochs").pipe(Flag.withDescription("override the number of epochs"), Flag.optional),
     maxSteps: Flag.Int("max-steps").pipe(
       Flag.withDescription("stop after this many steps in all (resume later with the same run folder)"),
@@ -48,10 +46,7 @@ export const train = Command.make(
       Flag.withDescription("do not evaluate on the val split"),
       Flag.withDefault(false),
     ),
-    json: Flag.Boolean("json").pipe(
-      Flag.withDescription("print the result as one JSON object"),
-      Flag.withDefault(false),
-    ),
+    json: jsonFlag,
   },
   (flags) =>
     Effect.gen(function* () {

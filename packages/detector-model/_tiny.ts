@@ -1,5 +1,6 @@
 /** Test-only: small detector configs that run in milliseconds. */
 import { Effect } from "effect"
+import type { ChipTruth } from "./chip_truth.ts"
 import type { DetectorConfig } from "./config.ts"
 import { decodeDetectorConfig, sniperR50 } from "./config.ts"
 
@@ -19,4 +20,21 @@ export function tinyConfig(overrides?: { depth?: 18 | 34 | 50 | 101; width?: num
       roi: { ...sniperR50.roi, channels: 4, fcDim: 16 },
     }),
   )
+}
+
+/** tinyConfig with frozen batch norm: a pass's statistics then do not depend on which chips share the pass. */
+export function frozenBnConfig(): DetectorConfig {
+  const base = tinyConfig()
+  return Effect.runSync(decodeDetectorConfig({ ...base, backbone: { ...base.backbone, batchNorm: "frozen" } }))
+}
+
+/** The same two boxes on each of two 64 px chips: every chip samples as many anchors and labels as many RoIs,
+ * so passes of one chip average to the one-pass gradient. */
+export function twinTruths(): Array<ChipTruth> {
+  const truth: ChipTruth = {
+    boxes: Float32Array.from([4, 6, 40, 50, 30, 20, 60, 34]),
+    classes: Int32Array.from([2, 1]),
+    valid: Uint8Array.from([1, 1]),
+  }
+  return [truth, truth]
 }

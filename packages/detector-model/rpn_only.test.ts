@@ -1,10 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { Effect } from "effect"
 import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
-import type { ChipTruth } from "./chip_truth.ts"
-import { decodeDetectorConfig } from "./config.ts"
+import { frozenBnConfig, twinTruths } from "./_tiny.ts"
 import type { Detector } from "./detector.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
@@ -16,18 +13,10 @@ beforeAll(async () => {
   await readyBackend()
 })
 
-const truth: ChipTruth = {
-  boxes: Float32Array.from([4, 6, 40, 50, 30, 20, 60, 34]),
-  classes: Int32Array.from([2, 1]),
-  valid: Uint8Array.from([1, 1]),
-}
-const truths = [truth, truth]
+const truths = twinTruths()
 
 function frozenDetector(seed: number): Detector {
-  // Frozen batch norm: a pass's statistics must not depend on which chips share it.
-  const base = tinyConfig()
-  const config = Effect.runSync(decodeDetectorConfig({ ...base, backbone: { ...base.backbone, batchNorm: "frozen" } }))
-  return createDetector(config, { seed })
+  return createDetector(frozenBnConfig(), { seed })
 }
 
 function weightsOf(detector: Detector): Map<string, Float32Array> {

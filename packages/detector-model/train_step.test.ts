@@ -1,10 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { Effect } from "effect"
 import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
-import type { ChipTruth } from "./chip_truth.ts"
-import { decodeDetectorConfig } from "./config.ts"
+import { frozenBnConfig, twinTruths } from "./_tiny.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { makePrng } from "./prng.ts"
 import type { TrainStepOptions } from "./train_step.ts"
@@ -14,23 +11,14 @@ beforeAll(async () => {
   await readyBackend()
 })
 
-// Two chips (different pixels) with the same boxes and proposals: every chip samples the same number of anchors
-// and labels the same number of RoIs, so passes of one chip average to the one-pass gradient.
-const truth: ChipTruth = {
-  boxes: Float32Array.from([4, 6, 40, 50, 30, 20, 60, 34]),
-  classes: Int32Array.from([2, 1]),
-  valid: Uint8Array.from([1, 1]),
-}
-const truths = [truth, truth]
+// Two chips (different pixels) with the same boxes and proposals.
+const truths = twinTruths()
 const chipProposals = Float32Array.from([6, 6, 40, 48, 0, 0, 30, 30, 20, 30, 60, 60, 28, 18, 62, 36])
 const proposals = [chipProposals, chipProposals]
 
 /** The weights after one SGD step, and the step's result. */
 function stepped(options: Partial<TrainStepOptions>) {
-  // Frozen batch norm: a pass's statistics must not depend on which chips share it.
-  const base = tinyConfig()
-  const config = Effect.runSync(decodeDetectorConfig({ ...base, backbone: { ...base.backbone, batchNorm: "frozen" } }))
-  const detector = createDetector(config, { seed: 3 })
+  const detector = createDetector(frozenBnConfig(), { seed: 3 })
   const images = tf.randomNormal([2, 64, 64, 3], 0, 1, "float32", 9) as tf.Tensor4D
   const optimizer = options.optimizer ?? tf.train.sgd(0.5)
   try {

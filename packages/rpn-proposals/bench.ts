@@ -1,6 +1,6 @@
 /**
- * Benchmark (JSON lines): proposals of synthetic images at the demo's 3 test scales with the demo detector
- * (ResNet-18 x0.25, both as trainer's demoConfig: this package cannot import the trainer), against the plain
+ * Benchmark (JSON lines): proposals of synthetic images at 3 test scales (1024 / 512 / 256) with the demo's
+ * detector (detector-model's cpuDemoDetector, ResNet-18 x0.25), against the plain
  * forward pass (backbone + RPN head, outputs read back) on the same scaled inputs in the same process.
  * Backend: SNIPER_BACKEND (default wasm). SNIPER_BENCH_IMAGES: images (default 8).
  */
@@ -10,12 +10,11 @@ import { join } from "node:path"
 import "@tensorflow/tfjs-backend-wasm"
 import { decodeImage, imageRefOf, loadDataset, writeSynthDataset } from "@sniper/coco-io"
 import {
+  cpuDemoDetector,
   createDetector,
-  type DetectorConfig,
   decodeDetectorConfig,
   detectorFeatures,
   rpnHead,
-  sniperR50,
 } from "@sniper/detector-model"
 import { describeRuntime, selectBackend } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
@@ -24,18 +23,6 @@ import { runProposals, type ScaledImage, scaleImage } from "./mod.ts"
 
 const info = await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
 const images = Number(process.env.SNIPER_BENCH_IMAGES ?? 8)
-const demoDetector: DetectorConfig = {
-  ...sniperR50,
-  numClasses: 6,
-  backbone: { ...sniperR50.backbone, depth: 18, width: 0.25, freezeAt: 0, bnMomentum: 0.9 },
-  rpn: {
-    ...sniperR50.rpn,
-    channels: 64,
-    train: { ...sniperR50.rpn.train, preNmsTopK: 2000, postNmsTopK: 128 },
-    test: { ...sniperR50.rpn.test, preNmsTopK: 2000, postNmsTopK: 200 },
-  },
-  roi: { ...sniperR50.roi, channels: 64, fcDim: 256 },
-}
 const scales = [
   { short: -1, long: 1024 },
   { short: -1, long: 512 },
@@ -45,8 +32,8 @@ const scales = [
 const dir = mkdtempSync(join(tmpdir(), "rpn-bench-"))
 await Effect.runPromise(writeSynthDataset(dir, { images, seed: 7, valFraction: 0 }))
 const dataset = await Effect.runPromise(loadDataset(join(dir, "annotations", "instances_train.json")))
-const detector = createDetector(await Effect.runPromise(decodeDetectorConfig(demoDetector)), { seed: 1 })
-const stride = demoDetector.anchors.stride
+const detector = createDetector(await Effect.runPromise(decodeDetectorConfig(cpuDemoDetector)), { seed: 1 })
+const stride = cpuDemoDetector.anchors.stride
 
 const inputs: Array<{ width: number; height: number; scaled: Array<ScaledImage> }> = []
 const prepStart = performance.now()

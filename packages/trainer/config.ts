@@ -1,4 +1,4 @@
-import { DetectorConfig, sniperR50 } from "@sniper/detector-model"
+import { cpuDemoDetector, DetectorConfig, sniperR50 } from "@sniper/detector-model"
 import { Effect, Schema } from "effect"
 import { InvalidTrainConfig } from "./errors.ts"
 
@@ -115,18 +115,7 @@ export const demoConfig: TrainConfig = {
     stride: 32,
     flip: false,
   },
-  detector: {
-    ...sniperR50,
-    numClasses: 6,
-    backbone: { ...sniperR50.backbone, depth: 18, width: 0.25, freezeAt: 0, bnMomentum: 0.9 },
-    rpn: {
-      ...sniperR50.rpn,
-      channels: 64,
-      train: { ...sniperR50.rpn.train, preNmsTopK: 2000, postNmsTopK: 128 },
-      test: { ...sniperR50.rpn.test, preNmsTopK: 2000, postNmsTopK: 200 },
-    },
-    roi: { ...sniperR50.roi, channels: 64, fcDim: 256 },
-  },
+  detector: cpuDemoDetector,
   optimizer: {
     kind: "adam",
     learningRate: 1e-3,

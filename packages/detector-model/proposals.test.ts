@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { selectProposals } from "./proposals.ts"
+import { makePrng } from "./prng.ts"
+import { bestFirst, selectProposals } from "./proposals.ts"
 
 const settings = { preNmsTopK: 100, postNmsTopK: 100, nmsIou: 0.7, minSize: 3, tinyRule: "either" } as const
 const anchors = Float32Array.from([0, 0, 10, 10, 0, 0, 10, 10.5, 20, 20, 30, 30, 40, 40, 41, 50, -5, -5, 8, 8])
@@ -56,5 +57,22 @@ describe("selectProposals()", () => {
         ),
       /expected 5 scores/,
     )
+  })
+
+  it("bestFirst() keeps what a full sort keeps, ties by index, over random scores with many ties", () => {
+    const prng = makePrng(5)
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(prng() * 300)
+      // few distinct values (ties), signed zeros among them
+      const levels = 1 + Math.floor(prng() * 20)
+      const scores = Float32Array.from({ length: n }, () => {
+        const v = Math.floor(prng() * levels) - levels / 2
+        return v === 0 && prng() < 0.5 ? -0 : v / 7
+      })
+      const candidates = Array.from({ length: n }, (_, i) => i).filter(() => prng() < 0.8)
+      const k = Math.floor(prng() * (n + 5))
+      const full = [...candidates].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, k)
+      assert.deepStrictEqual(bestFirst(candidates, scores, k), full, `trial ${trial}: n ${n}, k ${k}`)
+    }
   })
 })

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs"
-import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
+import { readTrainConfig } from "./_train_config.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /**
@@ -43,18 +43,11 @@ export const proposals = Command.make(
       const model = yield* lazyImport(() => import("@sniper/detector-model"))
       const runtime = yield* lazyImport(() => import("@sniper/tensor-runtime"))
       const { computeProposals } = yield* lazyImport(() => import("@sniper/rpn-proposals"))
-      const { InvalidTrainConfig, RunFileError } = trainer
-      const configPath = join(flags.runDir, "config.json")
-      const text = yield* Effect.tryPromise({
-        try: () => readFile(configPath, "utf8"),
-        catch: (cause) =>
-          new RunFileError({ path: configPath, problem: `cannot be read (${cause}); is it a run folder?` }),
+      const { InvalidTrainConfig } = trainer
+      const config = yield* readTrainConfig(join(flags.runDir, "config.json"), {
+        field: "--run-dir",
+        hint: "is it a run folder?",
       })
-      const json = yield* Effect.try({
-        try: () => JSON.parse(text) as unknown,
-        catch: (cause) => new InvalidTrainConfig({ field: "config.json", problem: `is not JSON: ${cause}` }),
-      })
-      const config = yield* trainer.decodeTrainConfig(json)
       const data = yield* trainer.resolveData(config, flags.dataDir, (line) => Console.error(line))
       const split = flags.split === "train" ? data.train : data.val
       if (split === undefined) {

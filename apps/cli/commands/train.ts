@@ -1,22 +1,9 @@
-import { readFile } from "node:fs/promises"
 import type { TrainConfig } from "@sniper/trainer"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
+import { readTrainConfig } from "./_train_config.ts"
 import { lazyImport } from "./lazy_import.ts"
-
-const readConfig = Effect.fn("readConfig")(function* (path: string) {
-  const { decodeTrainConfig, InvalidTrainConfig } = yield* lazyImport(() => import("@sniper/trainer"))
-  const text = yield* Effect.tryPromise({
-    try: () => readFile(path, "utf8"),
-    catch: (cause) => new InvalidTrainConfig({ field: "--config", problem: `cannot be read from "${path}": ${cause}` }),
-  })
-  const json = yield* Effect.try({
-    try: () => JSON.parse(text) as unknown,
-    catch: (cause) => new InvalidTrainConfig({ field: "--config", problem: `"${path}" is not JSON: ${cause}` }),
-  })
-  return yield* decodeTrainConfig(json)
-})
 
 /** `sniper train`: SNIPER training with checkpoints and resume, then multi-scale COCO evaluation. */
 export const train = Command.make(
@@ -56,7 +43,9 @@ export const train = Command.make(
         demo: trainer.demoConfig,
         "sniper-coco-r50": trainer.sniperCocoR50,
       }
-      const base = Option.isSome(flags.config) ? yield* readConfig(flags.config.value) : presets[flags.preset]
+      const base = Option.isSome(flags.config)
+        ? yield* readTrainConfig(flags.config.value, { field: "--config" })
+        : presets[flags.preset]
       const config = yield* decodeTrainConfig({
         ...base,
         epochs: Option.getOrElse(flags.epochs, () => base.epochs),

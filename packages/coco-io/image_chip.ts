@@ -63,8 +63,9 @@ function covering(r: Region): Rect {
   return { left, top, width: Math.ceil(r.x2) - left, height: Math.ceil(r.y2) - top }
 }
 
-function resizedSize(src: Rect, scale: number): readonly [number, number] {
-  return [Math.max(1, Math.round(src.width * scale)), Math.max(1, Math.round(src.height * scale))]
+/** The size in px that `width` x `height` px take once `cutChip` resizes them by `scale` (at least 1 px a side). */
+export function resizedSize(width: number, height: number, scale: number): readonly [number, number] {
+  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))]
 }
 
 /** Where a chip's pixels sit in `src` resized by `scale`: columns [x, x + width), rows [y, y + height). */
@@ -77,7 +78,7 @@ interface Placement {
 
 function place(r: Region, window: ChipWindow, src: Rect, size: number): Placement | undefined {
   const { scale } = window
-  const [resizedWidth, resizedHeight] = resizedSize(src, scale)
+  const [resizedWidth, resizedHeight] = resizedSize(src.width, src.height, scale)
   const startX = Math.min(Math.round((r.x1 - src.left) * scale), resizedWidth - 1)
   const y = Math.min(Math.round((r.y1 - src.top) * scale), resizedHeight - 1)
   const fullWidth = Math.min(Math.round((r.x2 - r.x1) * scale), resizedWidth - startX)
@@ -123,7 +124,7 @@ function normalizeInto(
 
 /** One sharp pipeline: extract `src` from the decoded pixels and resize it by `scale`. */
 function resized(image: DecodedImage, src: Rect, scale: number, kernel: ChipOptions["kernel"]) {
-  const [width, height] = resizedSize(src, scale)
+  const [width, height] = resizedSize(src.width, src.height, scale)
   return Effect.promise(() => {
     const pipeline = sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } }).extract(
       src,

@@ -18,7 +18,7 @@ export {
 } from "./detections.ts"
 export type { CocoError, CocoProblem } from "./errors.ts"
 export { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError, CocoWriteError } from "./errors.ts"
-export { type ChipOptions, type ChipWindow, cutChip, cutChips } from "./image_chip.ts"
+export { type ChipOptions, type ChipWindow, cutChip, cutChips, resizedSize } from "./image_chip.ts"
 export {
   type DecodedImage,
   type DecodeOptions,

@@ -1,11 +1,9 @@
-/** Test-only: the backend tests run on (SNIPER_BACKEND, default wasm) with tensor-runtime's training kernels. */
-import * as tf from "@tensorflow/tfjs"
-import "@tensorflow/tfjs-backend-wasm"
-import { registerTrainingKernels } from "@sniper/tensor-runtime"
+/** Test-only: the backend tests run on (SNIPER_BACKEND, default wasm), chosen as the product chooses it, with
+ * tensor-runtime's training kernels. */
+import { selectBackend } from "@sniper/tensor-runtime"
+import { Effect } from "effect"
 
 export async function readyBackend(): Promise<string> {
-  registerTrainingKernels()
-  const want = process.env.SNIPER_BACKEND ?? "wasm"
-  await tf.setBackend(want === "auto" ? "wasm" : want)
-  return tf.getBackend()
+  const info = await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
+  return info.backend
 }

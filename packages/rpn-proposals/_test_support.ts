@@ -1,15 +1,12 @@
-/** Test-only: the wasm backend and a tiny detector (ResNet-18 at 1/16 width) whose proposals take milliseconds. */
-import "@tensorflow/tfjs-backend-wasm"
+/** Test-only: the backend (as the product picks it) and a tiny detector (ResNet-18 at 1/16 width) whose
+ * proposals take milliseconds. */
 import { createDetector, type Detector, decodeDetectorConfig, sniperR50 } from "@sniper/detector-model"
-import { registerTrainingKernels } from "@sniper/tensor-runtime"
-import * as tf from "@tensorflow/tfjs"
+import { selectBackend } from "@sniper/tensor-runtime"
 import { Effect } from "effect"
 
 export async function readyBackend(): Promise<string> {
-  registerTrainingKernels()
-  const want = process.env.SNIPER_BACKEND ?? "wasm"
-  await tf.setBackend(want === "auto" ? "wasm" : want)
-  return tf.getBackend()
+  const info = await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
+  return info.backend
 }
 
 /** `postNmsTopK` proposals per scale. */

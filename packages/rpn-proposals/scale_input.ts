@@ -1,4 +1,5 @@
 import { scaleForResolution } from "@sniper/boxes"
+import { resizedSize } from "@sniper/coco-io"
 
 /** A test scale in SNIPER's (short, long) resolution form (SNIPER.md section 1); -1 = unbounded. */
 export interface Resolution {
@@ -22,13 +23,12 @@ export interface ScaleInput {
   readonly canvas: number
 }
 
-/** The geometry of one test scale for a `width` x `height` image (content sides rounded as coco-io's resize). */
+/** The geometry of one test scale for a `width` x `height` image (content sides as coco-io's resize makes them). */
 export function scaleInput(width: number, height: number, resolution: Resolution, stride: number): ScaleInput {
   if (!(Number.isInteger(stride) && stride > 0))
     throw new RangeError(`Cannot place image at scale: stride must be a positive integer, current value is ${stride}`)
   const scale = scaleForResolution(width, height, resolution.short, resolution.long)
-  const contentWidth = Math.max(1, Math.round(width * scale))
-  const contentHeight = Math.max(1, Math.round(height * scale))
+  const [contentWidth, contentHeight] = resizedSize(width, height, scale)
   const inputWidth = Math.ceil(contentWidth / stride) * stride
   const inputHeight = Math.ceil(contentHeight / stride) * stride
   return {

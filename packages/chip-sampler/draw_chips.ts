@@ -1,15 +1,9 @@
-import { Effect, Schema } from "effect"
+import { DrawError, overlaySizes, writeOverlay } from "@sniper/coco-io"
+import { Effect } from "effect"
 import type { ImageBoxes, ImageChips } from "./types.ts"
 
-/** A picture of chips that could not be read or written. */
-export class DrawError extends Schema.TaggedError<DrawError>()("DrawError", {
-  path: Schema.String,
-  cause: Schema.Unknown,
-}) {
-  override get message() {
-    return `Cannot draw chips with "${this.path}": ${this.cause instanceof Error ? this.cause.message : String(this.cause)}`
-  }
-}
+/** A picture of chips that could not be read or written (coco-io's, shared by every picture). */
+export { DrawError }
 
 // One colour per scale (finest first), then the box colours; negative chips are dashed in their scale's colour.
 const scaleColours = ["#ff8c00", "#00bfff", "#ff00ff", "#ffd700", "#7cfc00"]
@@ -30,7 +24,7 @@ export function chipOverlay(image: ImageBoxes, chips: ImageChips, scaleLabels: R
     parts.push(
       `<rect x="${x1.toFixed(1)}" y="${y1.toFixed(1)}" width="${(x2 - x1 + 1).toFixed(1)}" height="${(y2 - y1 + 1).toFixed(1)}" fill="none" ${style}/>`,
     )
-  const line = Math.max(2, Math.round(Math.max(image.width, image.height) / 320))
+  const { line, font: size } = overlaySizes(image.width, image.height)
   for (const c of [...chips.positives, ...chips.negatives]) {
     const colour = scaleColours[c.scaleIndex % scaleColours.length]
     const dash = c.negative ? ` stroke-dasharray="${4 * line},${2 * line}"` : ""
@@ -59,7 +53,6 @@ export function chipOverlay(image: ImageBoxes, chips: ImageChips, scaleLabels: R
     [validColour, "box valid in a chip", false],
     [ignoredColour, "box ignored (dashed)", true],
   ]
-  const size = Math.max(11, Math.round(image.width / 55))
   const pad = Math.round(size / 2)
   const boxWidth = Math.round(size * 13)
   parts.push(
@@ -85,15 +78,10 @@ export const drawChips = Effect.fn("drawChips")(function* (
   out: string,
   picture: { readonly image: ImageBoxes; readonly chips: ImageChips; readonly scaleLabels: ReadonlyArray<string> },
 ) {
-  const svg = Buffer.from(chipOverlay(picture.image, picture.chips, picture.scaleLabels))
-  // Loaded on first use: importing the sampler should not load libvips.
-  const { default: sharp } = yield* Effect.promise(() => import("sharp"))
-  return yield* Effect.tryPromise({
-    try: () =>
-      sharp(imagePath)
-        .composite([{ input: svg, left: 0, top: 0 }])
-        .png({ palette: true, quality: 90, compressionLevel: 9 })
-        .toFile(out),
-    catch: (cause) => new DrawError({ path: out, cause }),
+  return yield* writeOverlay(imagePath, {
+    out,
+    overlay: () => chipOverlay(picture.image, picture.chips, picture.scaleLabels),
+    format: "png",
+    palette: true,
   })
 })

@@ -16,6 +16,24 @@ export {
   writeDetectionStream,
   writeDetections,
 } from "./detections.ts"
+export {
+  categoryColour,
+  type DetectionLabels,
+  type DetectionLayout,
+  type DetectionsToDraw,
+  type DrawnDetection,
+  detectionLayout,
+  detectionSvg,
+  drawDetections,
+} from "./draw_detections.ts"
+export {
+  DrawError,
+  escapeXml,
+  type ImageSource,
+  type OverlaySizes,
+  overlaySizes,
+  writeOverlay,
+} from "./draw_overlay.ts"
 export type { CocoError, CocoProblem } from "./errors.ts"
 export { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError, CocoWriteError } from "./errors.ts"
 export { type ChipOptions, type ChipWindow, cutChip, cutChips, resizedSize } from "./image_chip.ts"

@@ -77,7 +77,9 @@ describe("sniper detect", () => {
     await mkdir(other, { recursive: true })
     const first = join(run.dataDir, "images", "val", "000003.jpg")
     const twin = join(other, "000003.jpg") // another image under the same name
-    await sharp(join(run.dataDir, "images", "train", "000001.png")).jpeg().toFile(twin)
+    await sharp(join(run.dataDir, "images", "train", "000001.png"))
+      .jpeg()
+      .toFile(twin)
     const broken = join(other, "broken.jpg")
     await writeFile(broken, "this is no JPEG")
     const { status, stdout, stderr } = runCli([

@@ -1,17 +1,17 @@
-import { existsSync } from "node:fs"
 import { mkdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import type { BadImage, Dataset, DecodedImage } from "@sniper/coco-io"
-import type { TrainConfig } from "@sniper/trainer"
+import type { BadImage, DecodedImage } from "@sniper/coco-io"
 import { Console, Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { jsonFlag } from "./_flags.ts"
 import { readTrainConfig } from "./_train_config.ts"
 import {
+  categoriesOf,
   DetectUsage,
   groundTruthRows,
   imageExtensions,
   listImages,
+  modelFiles,
   pictureNames,
   resultsDataset,
 } from "./detect_inputs.ts"
@@ -41,77 +41,6 @@ interface Done {
 /** A progress line every this many images, or this many seconds, whichever comes first. */
 const PROGRESS_IMAGES = 10
 const PROGRESS_SECONDS = 5
-
-/** Where the model comes from: a run folder, or `--weights` with `--config`, each overriding the run folder's. */
-function modelFiles(flags: {
-  readonly runDir: Option.Option<string>
-  readonly weights: Option.Option<string>
-  readonly config: Option.Option<string>
-}) {
-  const runDir = Option.getOrUndefined(flags.runDir)
-  const weights = Option.getOrUndefined(flags.weights)
-  const config = Option.getOrUndefined(flags.config)
-  if (runDir === undefined && (weights === undefined || config === undefined)) {
-    return Effect.fail(
-      new DetectUsage({
-        flag: "run-dir",
-        problem: "is needed, or --weights FILE with --config FILE for a model without one",
-      }),
-    )
-  }
-  return Effect.gen(function* () {
-    const { checkpointPath } = yield* lazyImport(() => import("@sniper/trainer"))
-    return {
-      config: config ?? join(runDir as string, "config.json"),
-      configFlag: config === undefined ? "--run-dir" : "--config",
-      weights: weights ?? checkpointPath(runDir as string),
-    }
-  })
-}
-
-/**
- * The names and ids of the detector's classes 1..K: the ground truth's categories; else the synthetic data set's
- * when the config trains on it; else those of the config's annotation files; else "class k" with a warning.
- */
-const categoriesOf = Effect.fn("categoriesOf")(function* (
-  config: TrainConfig,
-  groundTruth: Dataset | undefined,
-  configFlag: string,
-) {
-  const coco = yield* lazyImport(() => import("@sniper/coco-io"))
-  const classes = config.detector.numClasses
-  const numbered = (names: ReadonlyArray<string>): Dataset["categories"] => ({
-    count: names.length,
-    id: Int32Array.from(names, (_, k) => k + 1),
-    name: names,
-  })
-  let found: Dataset["categories"]
-  let from: string
-  if (groundTruth !== undefined) {
-    found = groundTruth.categories
-    from = `"${groundTruth.source}"`
-  } else if (config.data.train === undefined) {
-    found = numbered(coco.synthCategories)
-    from = "the config's synthetic data set"
-  } else {
-    const file = [config.data.val?.annotations, config.data.train.annotations].find((f) => f && existsSync(f))
-    if (file === undefined) {
-      yield* Console.error(
-        `warning: the config's annotation files are missing, so the ${classes} classes are named "class 1".. with ids 1..; --annotations names them`,
-      )
-      return numbered(Array.from({ length: classes }, (_, k) => `class ${k + 1}`))
-    }
-    found = (yield* coco.loadDataset(file)).categories
-    from = `the config's "${file}"`
-  }
-  if (found.count !== classes) {
-    return yield* new DetectUsage({
-      flag: groundTruth === undefined ? configFlag.slice(2) : "annotations",
-      problem: `${from} has ${found.count} categories but the detector has ${classes} classes`,
-    })
-  }
-  return found
-})
 
 /**
  * `sniper detect --run-dir DIR --images PATH... --out DIR [--annotations GT] [--score S] [--json]`: the run's
@@ -292,11 +221,11 @@ export const detect = Command.make(
           try: () => writeFile(path, text),
           catch: (cause) => new coco.CocoWriteError({ file: path, problem: String(cause) }),
         })
-      const sizes = new Map(done.map((d) => [d.id, d]))
+      const ran = new Map(done.map((d) => [d.id, d]))
       const writerDataset =
         groundTruth ??
         resultsDataset(
-          inputs.map((input) => ({ file: input.file, width: 0, height: 0, ...sizes.get(input.id) })),
+          inputs.map(({ file, id }) => ({ file, width: ran.get(id)?.width ?? 0, height: ran.get(id)?.height ?? 0 })),
           categories,
           written.images,
         )

@@ -1,8 +1,14 @@
-/** What `sniper detect` reads and writes per image: the image files, their ground-truth rows, their pictures' names. */
+/**
+ * What `sniper detect` reads: the model's files and category names, the image files and their ground-truth rows;
+ * and the names of what it writes per image.
+ */
+import { existsSync } from "node:fs"
 import { readdir, stat } from "node:fs/promises"
 import { basename, extname, join, resolve, sep } from "node:path"
 import type { Dataset } from "@sniper/coco-io"
-import { Effect, Result, Schema } from "effect"
+import type { TrainConfig } from "@sniper/trainer"
+import { Console, Effect, Option, Result, Schema } from "effect"
+import { lazyImport } from "./lazy_import.ts"
 
 /** A flag combination or input `sniper detect` cannot act on. */
 export class DetectUsage extends Schema.TaggedError<DetectUsage>()("DetectUsage", {
@@ -165,3 +171,74 @@ export function resultsDataset(
     categoryRow: (id) => categories.id.indexOf(id),
   }
 }
+
+/** Where the model comes from: a run folder, or `--weights` with `--config`, each overriding the run folder's. */
+export function modelFiles(flags: {
+  readonly runDir: Option.Option<string>
+  readonly weights: Option.Option<string>
+  readonly config: Option.Option<string>
+}) {
+  const runDir = Option.getOrUndefined(flags.runDir)
+  const weights = Option.getOrUndefined(flags.weights)
+  const config = Option.getOrUndefined(flags.config)
+  if (runDir === undefined && (weights === undefined || config === undefined)) {
+    return Effect.fail(
+      new DetectUsage({
+        flag: "run-dir",
+        problem: "is needed, or --weights FILE with --config FILE for a model without one",
+      }),
+    )
+  }
+  return Effect.gen(function* () {
+    const { checkpointPath } = yield* lazyImport(() => import("@sniper/trainer"))
+    return {
+      config: config ?? join(runDir as string, "config.json"),
+      configFlag: config === undefined ? "--run-dir" : "--config",
+      weights: weights ?? checkpointPath(runDir as string),
+    }
+  })
+}
+
+/**
+ * The names and ids of the detector's classes 1..K: the ground truth's categories; else the synthetic data set's
+ * when the config trains on it; else those of the config's annotation files; else "class k" with a warning.
+ */
+export const categoriesOf = Effect.fn("categoriesOf")(function* (
+  config: TrainConfig,
+  groundTruth: Dataset | undefined,
+  configFlag: string,
+) {
+  const coco = yield* lazyImport(() => import("@sniper/coco-io"))
+  const classes = config.detector.numClasses
+  const numbered = (names: ReadonlyArray<string>): Dataset["categories"] => ({
+    count: names.length,
+    id: Int32Array.from(names, (_, k) => k + 1),
+    name: names,
+  })
+  let found: Dataset["categories"]
+  let from: string
+  if (groundTruth !== undefined) {
+    found = groundTruth.categories
+    from = `"${groundTruth.source}"`
+  } else if (config.data.train === undefined) {
+    found = numbered(coco.synthCategories)
+    from = "the config's synthetic data set"
+  } else {
+    const file = [config.data.val?.annotations, config.data.train.annotations].find((f) => f && existsSync(f))
+    if (file === undefined) {
+      yield* Console.error(
+        `warning: the config's annotation files are missing, so the ${classes} classes are named "class 1".. with ids 1..; --annotations names them`,
+      )
+      return numbered(Array.from({ length: classes }, (_, k) => `class ${k + 1}`))
+    }
+    found = (yield* coco.loadDataset(file)).categories
+    from = `the config's "${file}"`
+  }
+  if (found.count !== classes) {
+    return yield* new DetectUsage({
+      flag: groundTruth === undefined ? configFlag.slice(2) : "annotations",
+      problem: `${from} has ${found.count} categories but the detector has ${classes} classes`,
+    })
+  }
+  return found
+})

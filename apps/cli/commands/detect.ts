@@ -64,7 +64,7 @@ export const detect = Command.make(
     ),
     images: Flag.String("images").pipe(
       Flag.withDescription(
-        `image files or folders (a folder gives its ${imageExtensions.join(" ")} files, sorted by name); more paths may follow`,
+        `image files or folders (a folder gives its ${imageExtensions.join(" ")} files, sorted by name); repeat it, or list more paths after it`,
       ),
       Flag.atLeast(1),
     ),
@@ -76,11 +76,13 @@ export const detect = Command.make(
       Flag.withDescription("the folder for detections.json, images.json and one picture per image (created)"),
     ),
     annotations: Flag.String("annotations").pipe(
-      Flag.withDescription("COCO instances file of the images (matched by file name): their ids, and an evaluation"),
+      Flag.withDescription(
+        "COCO instances file of the images (matched by file name): their ids, pycocotools' numbers, per_category.md, pr_curve.svg",
+      ),
       Flag.optional,
     ),
     score: Flag.Finite("score").pipe(
-      Flag.withDescription("draw the detections scoring at least this (all are written to detections.json)"),
+      Flag.withDescription("draw the detections scoring at least this, default 0.3 (all go to detections.json)"),
       Flag.withDefault(0.3),
     ),
     json: jsonFlag,

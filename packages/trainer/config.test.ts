@@ -79,8 +79,9 @@ describe("overlayConfig()", () => {
     const out = overlayConfig(base, overlay) as Record<string, unknown>
     for (const [key, value] of Object.entries(base)) if (!(key in overlay)) assert.deepStrictEqual(out[key], value)
     for (const [key, value] of Object.entries(overlay)) {
-      const under = base[key]
-      const merged = typeof value === "object" && !Array.isArray(value) && typeof under === "object" && !Array.isArray(under)
+      const under = (base as Record<string, unknown>)[key]
+      const merged =
+        typeof value === "object" && !Array.isArray(value) && typeof under === "object" && !Array.isArray(under)
       assert.deepStrictEqual(out[key], merged ? { ...under, ...value } : value)
     }
   })

@@ -42,6 +42,15 @@ describe("decodeTrainConfig()", () => {
     }),
   )
 
+  it.effect("refuses a synthetic data set that cannot be made", () =>
+    Effect.gen(function* () {
+      const synthetic = (s: object) =>
+        problem({ ...demoConfig, data: { synthetic: { ...demoConfig.data.synthetic, ...s } } })
+      assert.match(yield* synthetic({ valFraction: 1 }), /less than 1.*"valFraction"/)
+      assert.match(yield* synthetic({ images: 99_999_999_999 }), /less than or equal to 1000000.*"images"/)
+    }),
+  )
+
   it.effect("refuses a config without test scales", () =>
     Effect.gen(function* () {
       const message = yield* problem({ ...demoConfig, test: { ...demoConfig.test, scales: [], validRanges: [] } })

@@ -1,3 +1,4 @@
+import { maxSynthImages } from "@sniper/coco-io"
 import { cpuDemoDetector, DetectorConfig, sniperR50 } from "@sniper/detector-model"
 import { Effect, Schema } from "effect"
 import { suggestField, unknownField } from "./_unknown_field.ts"
@@ -29,7 +30,12 @@ export const TrainConfig = Schema.Struct({
   data: Schema.Struct({
     train: Schema.optional(DataSplit),
     val: Schema.optional(DataSplit),
-    synthetic: Schema.Struct({ images: PositiveInt, seed: Schema.Int, valFraction: Schema.Finite }),
+    synthetic: Schema.Struct({
+      images: PositiveInt.check(Schema.isLessThanOrEqualTo(maxSynthImages)),
+      seed: Schema.Int,
+      /** Share of the images in the val split, in [0, 1). */
+      valFraction: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThan(1)),
+    }),
   }),
   chips: Schema.Struct({
     mode: Schema.Literals(["reference", "paper"]),

@@ -1,5 +1,5 @@
 /** How `sniper` ends: one line on standard error for a failure, and an exit code a script can act on. */
-import { Cause } from "effect"
+import { Cause, Runtime } from "effect"
 import { CliError } from "effect/cli"
 
 /** 0 done, 1 failed, 2 usage (bad flags, unknown subcommand), 130 interrupted (SIGINT or SIGTERM). */
@@ -19,6 +19,6 @@ export function exitOf(cause: Cause.Cause<unknown>): { readonly code: number; re
     const helpOnly = error._tag === "ShowHelp" && (error.errors?.length ?? 0) === 0
     return { code: helpOnly ? ExitCode.done : ExitCode.usage, line: undefined }
   }
-  const line = `sniper: ${error?.message ?? String(error)}`
-  return { code: error?._tag === "UsageError" ? ExitCode.usage : ExitCode.failed, line }
+  // An error may choose its code with Effect's marker (UsageError: 2); 1 otherwise.
+  return { code: Runtime.getErrorExitCode(error), line: `sniper: ${error?.message ?? String(error)}` }
 }

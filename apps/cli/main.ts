@@ -9,7 +9,7 @@ import { ExitCode, exitOf } from "./exit_code.ts"
 import { invocationDir } from "./invocation_dir.ts"
 
 // Relative paths the user typed are relative to where they ran npm, not to the script's package folder.
-const from = invocationDir(process.env)
+const from = invocationDir(process.env, process.cwd())
 if (from !== undefined) process.chdir(from)
 
 const sniper = Command.make("sniper").pipe(

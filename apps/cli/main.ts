@@ -2,30 +2,45 @@
 /** The `sniper` command: one subcommand a file under ./commands, wired here. */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Cause, Console, Effect } from "effect"
+import { Console, Effect, Exit, Layer, Logger } from "effect"
 import { Command } from "effect/cli"
 import { subcommands } from "./commands/mod.ts"
+import { ExitCode, exitOf } from "./exit_code.ts"
+import { invocationDir } from "./invocation_dir.ts"
+
+// Relative paths the user typed are relative to where they ran npm, not to the script's package folder.
+const from = invocationDir(process.env, process.cwd())
+if (from !== undefined) process.chdir(from)
 
 const sniper = Command.make("sniper").pipe(
-  Command.withDescription("SNIPER: efficient multi-scale training of object detectors"),
+  Command.withDescription(
+    "SNIPER: efficient multi-scale training of object detectors. Exit codes: 0 done, 1 failed, 2 usage, 130 interrupted",
+  ),
   Command.withSubcommands(subcommands),
 )
 
-// A failure prints one line (the tagged error's message) and exits 1; defects keep their stack.
+/** Log lines on standard error (standard output is for results and --json): info lines as they are, others
+ * marked with their level. `--log-level` sets the minimum level. */
+const stderrLogger = Logger.make(({ logLevel, message }) => {
+  const parts = Array.isArray(message) ? message : [message]
+  const text = parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p))).join(" ")
+  process.stderr.write(logLevel === "Info" ? `${text}\n` : `${logLevel.toLowerCase()}: ${text}\n`)
+})
+
 const program = Command.run(sniper, { version: "0.1.0" }).pipe(
+  Effect.as(ExitCode.done as number),
   Effect.catchCause((cause) =>
     Effect.gen(function* () {
-      const failure = cause.reasons.find(Cause.isFailReason)
-      if (failure !== undefined) {
-        const error = failure.error as { readonly message?: string; readonly _tag?: string }
-        if (error?._tag !== "ShowHelp") yield* Console.error(`sniper: ${error?.message ?? String(error)}`)
-      } else if (!Cause.hasInterruptsOnly(cause)) {
-        yield* Console.error(Cause.pretty(cause))
-      }
-      process.exitCode = 1
+      const { code, line } = exitOf(cause)
+      if (line !== undefined) yield* Console.error(line)
+      return code
     }),
   ),
-  Effect.provide(NodeServices.layer),
+  Effect.provide(Layer.merge(NodeServices.layer, Logger.layer([stderrLogger]))),
 )
 
-NodeRuntime.runMain(program, { disableErrorReporting: true })
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  // The program's value is the exit code; an interruption (SIGINT, SIGTERM) ends the fiber itself: 130.
+  teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? (exit.value as number) : exitOf(exit.cause).code),
+})

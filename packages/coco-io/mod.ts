@@ -54,7 +54,9 @@ export { type BadImageLog, formatBadImages, makeBadImageLog, skipBadImages } fro
 export { type LoadDatasetOptions, loadDataset } from "./load_dataset.ts"
 export { type DatasetSummary, summarizeDataset } from "./summary.ts"
 export {
+  maxSynthImages,
   type SynthOptions,
+  SynthOptionsError,
   type SynthSplitSummary,
   type SynthSummary,
   SynthWriteError,

@@ -111,14 +111,31 @@ describe("writeSynthDataset()", () => {
       }),
     60_000,
   )
-  it("refuses bad arguments with RangeError", () => {
-    assert.throws(() => Effect.runSync(writeSynthDataset("/nonexistent", { images: 0, seed: 1 })), RangeError)
-    assert.throws(() => Effect.runSync(writeSynthDataset("/nonexistent", { images: 2, seed: 1.5 })), RangeError)
-    assert.throws(
-      () => Effect.runSync(writeSynthDataset("/nonexistent", { images: 2, seed: 1, valFraction: 1 })),
-      RangeError,
-    )
-  })
+  it.effect("refuses bad options with a SynthOptionsError naming the option, writing nothing", () =>
+    Effect.gen(function* () {
+      const problem = (options: { images: number; seed: number; valFraction?: number }) =>
+        writeSynthDataset("/nonexistent", options).pipe(
+          Effect.flip,
+          Effect.map((e) => (e._tag === "SynthOptionsError" ? e.message : e._tag)),
+        )
+      assert.strictEqual(
+        yield* problem({ images: 0, seed: 1 }),
+        "Cannot generate data set: images must be an integer from 1 to 1000000, got 0",
+      )
+      assert.strictEqual(
+        yield* problem({ images: 99_999_999_999, seed: 1 }),
+        "Cannot generate data set: images must be an integer from 1 to 1000000, got 99999999999",
+      )
+      assert.strictEqual(
+        yield* problem({ images: 2, seed: 1.5 }),
+        "Cannot generate data set: seed must be a safe integer, got 1.5",
+      )
+      assert.strictEqual(
+        yield* problem({ images: 2, seed: 1, valFraction: 1 }),
+        "Cannot generate data set: valFraction must be in [0, 1), got 1",
+      )
+    }),
+  )
 })
 
 describe("synthScene()", () => {

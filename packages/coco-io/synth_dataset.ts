@@ -6,6 +6,20 @@ import { renderScene } from "./synth_render.ts"
 import { makeScene, type Scene, type SceneObject } from "./synth_scene.ts"
 import { synthCategories } from "./synth_shapes.ts"
 
+/** Options of the synthetic data set that cannot make one (from a config file or flags, so a failure, not a
+ * defect). */
+export class SynthOptionsError extends Schema.TaggedError<SynthOptionsError>()("SynthOptionsError", {
+  option: Schema.String,
+  problem: Schema.String,
+}) {
+  override get message() {
+    return `Cannot generate data set: ${this.option} ${this.problem}`
+  }
+}
+
+/** Most images a synthetic data set may have (its summary is built in memory). */
+export const maxSynthImages = 1_000_000
+
 /** A file of the synthetic data set could not be written. */
 export class SynthWriteError extends Schema.TaggedError<SynthWriteError>()("SynthWriteError", {
   path: Schema.String,
@@ -120,14 +134,17 @@ function summarize(images: ReadonlyArray<Written>): SynthSplitSummary {
 export const writeSynthDataset = Effect.fn("writeSynthDataset")(function* (out: string, options: SynthOptions) {
   const { images: total, seed } = options
   const valFraction = options.valFraction ?? 0.2
-  if (!Number.isInteger(total) || total < 1) {
-    throw new RangeError(`Cannot generate data set: images must be a positive integer, current value is ${total}`)
+  if (!Number.isInteger(total) || total < 1 || total > maxSynthImages) {
+    return yield* new SynthOptionsError({
+      option: "images",
+      problem: `must be an integer from 1 to ${maxSynthImages}, got ${total}`,
+    })
   }
   if (!Number.isSafeInteger(seed)) {
-    throw new RangeError(`Cannot generate data set: seed must be a safe integer, current value is ${seed}`)
+    return yield* new SynthOptionsError({ option: "seed", problem: `must be a safe integer, got ${seed}` })
   }
   if (!(valFraction >= 0 && valFraction < 1)) {
-    throw new RangeError(`Cannot generate data set: val fraction must be in [0, 1), current value is ${valFraction}`)
+    return yield* new SynthOptionsError({ option: "valFraction", problem: `must be in [0, 1), got ${valFraction}` })
   }
   const valCount = Math.min(total - 1, Math.round(total * valFraction))
   const write = (path: string, data: string | Uint8Array) =>

@@ -73,6 +73,25 @@ export const DetectorConfig = Schema.Struct({
     samplingRatio: PositiveInt,
     fcDim: PositiveInt,
   }),
+  /**
+   * Pretrained backbone weights loaded when a run starts (never on resume, where the checkpoint has them):
+   * torchvision's ResNet state dict of the same depth at width 1, saved with safetensors (without the int64
+   * `num_batches_tracked`). The frozen stages (`backbone.freezeAt`) then keep these values.
+   */
+  init: Schema.optional(Schema.Struct({ torchvision: Schema.String })),
+  /**
+   * How 8-bit pixels become this network's input, `(value - mean[c]) / std[c]` per channel in `order`, mean and
+   * std in 0..255 units: what its weights were trained with. Default ImageNet's in RGB (mean 123.675, 116.28,
+   * 103.53, std 58.395, 57.12, 57.375: torchvision's RGB in [0, 1] minus 0.485, 0.456, 0.406 over 0.229, 0.224,
+   * 0.225), which torchvision's ResNets expect. Training chips and every inference path read it.
+   */
+  normalization: Schema.optional(
+    Schema.Struct({
+      order: Schema.Literals(["rgb", "bgr"]),
+      mean: Schema.Tuple([Schema.Finite, Schema.Finite, Schema.Finite]),
+      std: Schema.Tuple([Positive, Positive, Positive]),
+    }),
+  ),
 })
 export type DetectorConfig = typeof DetectorConfig.Type
 

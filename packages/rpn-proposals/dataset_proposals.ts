@@ -44,7 +44,11 @@ export function proposalStream(
   const prepare = (row: number) =>
     Effect.gen(function* () {
       const image = yield* decodeImage(options.imageRoot, imageRefOf(dataset, row))
-      const scaled = yield* scaleImage(image, { scales: options.scales, stride })
+      const scaled = yield* scaleImage(image, {
+        scales: options.scales,
+        stride,
+        normalization: detector.config.normalization,
+      })
       return { row, width: image.width, height: image.height, scaled }
     })
   const source = Stream.fromIterable(rows)

@@ -1,4 +1,4 @@
-import { cutChip, type DecodedImage } from "@sniper/coco-io"
+import { cutChip, type DecodedImage, type Normalization } from "@sniper/coco-io"
 import {
   type Detector,
   detectorFeatures,
@@ -36,7 +36,12 @@ export interface ScaledImage {
 /** The image resized at every test scale (coco-io's resize and normalisation, as training chips), ready to run. */
 export const scaleImage = Effect.fn("scaleImage")(function* (
   image: DecodedImage,
-  options: { readonly scales: ReadonlyArray<Resolution>; readonly stride: number },
+  options: {
+    readonly scales: ReadonlyArray<Resolution>
+    readonly stride: number
+    /** The detector's `normalization`; default coco-io's (ImageNet, RGB). */
+    readonly normalization?: Normalization | undefined
+  },
 ) {
   const out: Array<ScaledImage> = []
   for (const resolution of options.scales) {
@@ -45,7 +50,7 @@ export const scaleImage = Effect.fn("scaleImage")(function* (
     const square = yield* cutChip(
       image,
       { x1: 0, y1: 0, x2: image.width, y2: image.height, scale: geometry.scale },
-      { size: canvas },
+      { size: canvas, normalization: options.normalization },
     )
     // The square canvas cut to the padded content: a non-square image costs no extra rows or columns.
     const pixels = pw === canvas ? square.subarray(0, ph * pw * 3) : new Float32Array(ph * pw * 3)
@@ -97,6 +102,10 @@ export const imageProposals = Effect.fn("imageProposals")(function* (
   image: DecodedImage,
   options: ProposalOptions,
 ) {
-  const scaled = yield* scaleImage(image, { scales: options.scales, stride: detector.config.anchors.stride })
+  const scaled = yield* scaleImage(image, {
+    scales: options.scales,
+    stride: detector.config.anchors.stride,
+    normalization: detector.config.normalization,
+  })
   return runProposals(detector, { width: image.width, height: image.height, scaled }, options)
 })

@@ -1,5 +1,12 @@
 import type { ValidRange } from "@sniper/boxes"
-import { type BadImageLog, type Dataset, imageRefOf, readChips, skipBadImages } from "@sniper/coco-io"
+import {
+  type BadImageLog,
+  type Dataset,
+  imageRefOf,
+  type Normalization,
+  readChips,
+  skipBadImages,
+} from "@sniper/coco-io"
 import type { ChipTruth } from "@sniper/detector-model"
 import { Effect, Stream } from "effect"
 import { chipAreaRange, detectorTruth } from "./chip_sample.ts"
@@ -35,12 +42,15 @@ export function chipBatches(
     readonly chipsPerBatch: number
     readonly validRanges: ReadonlyArray<ValidRange>
     readonly badImages: BadImageLog
+    /** The detector's input normalization (`detector.normalization`); default coco-io's (ImageNet, RGB). */
+    readonly normalization?: Normalization | undefined
   },
 ): Stream.Stream<ChipBatch> {
   const { chipSize: size, chipsPerBatch } = options
   const cut = (entry: PlannedImage) =>
     readChips(options.imageRoot, imageRefOf(dataset, entry.row), {
       size,
+      normalization: options.normalization,
       windows: entry.chips.map((c) => ({ x1: c.x1, y1: c.y1, x2: c.x2, y2: c.y2, scale: c.scale, flip: c.flip })),
     }).pipe(
       Effect.map((pixels) =>

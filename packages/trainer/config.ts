@@ -1,5 +1,7 @@
+import { maxSynthImages } from "@sniper/coco-io"
 import { cpuDemoDetector, DetectorConfig, sniperR50 } from "@sniper/detector-model"
 import { Effect, Schema } from "effect"
+import { suggestField, unknownField } from "./_unknown_field.ts"
 import { InvalidTrainConfig } from "./errors.ts"
 
 const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
@@ -28,7 +30,12 @@ export const TrainConfig = Schema.Struct({
   data: Schema.Struct({
     train: Schema.optional(DataSplit),
     val: Schema.optional(DataSplit),
-    synthetic: Schema.Struct({ images: PositiveInt, seed: Schema.Int, valFraction: Schema.Finite }),
+    synthetic: Schema.Struct({
+      images: PositiveInt.check(Schema.isLessThanOrEqualTo(maxSynthImages)),
+      seed: Schema.Int,
+      /** Share of the images in the val split, in [0, 1). */
+      valFraction: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThan(1)),
+    }),
   }),
   chips: Schema.Struct({
     mode: Schema.Literals(["reference", "paper"]),
@@ -80,7 +87,8 @@ export const TrainConfig = Schema.Struct({
   logEvery: PositiveInt,
   /** Multi-scale inference on the val split after training (SNIPER.md section 6). */
   test: Schema.Struct({
-    scales: Schema.Array(Schema.Struct({ short: Bound, long: Bound })),
+    /** At least one: no scale means no detections (AP 0), never what a run wants. */
+    scales: Schema.Array(Schema.Struct({ short: Bound, long: Bound })).check(Schema.isMinLength(1)),
     /** Per test scale, sizes (lo, hi] in original px it is trusted for; -1 = unbounded. */
     validRanges: Schema.Array(Range),
     merge: Schema.Literals(["soft-nms", "nms"]),
@@ -203,12 +211,22 @@ export const sniperCocoR50: TrainConfig = {
   },
 }
 
-/** Validates an unknown value as a TrainConfig, with the cross-field rules the schema cannot state. */
+/**
+ * Validates an unknown value as a TrainConfig, with the cross-field rules the schema cannot state. A field the
+ * schema does not declare is refused (a misspelt `negative` would otherwise train without negative chips),
+ * naming its path and the nearest declared name.
+ */
 export const decodeTrainConfig = Effect.fn("decodeTrainConfig")(function* (input: unknown) {
-  const config = yield* Schema.decodeUnknownEffect(TrainConfig)(input).pipe(
-    Effect.mapError(
-      (error) => new InvalidTrainConfig({ field: "config", problem: error.message.replace(/\s+/g, " ") }),
-    ),
+  const config = yield* Schema.decodeUnknownEffect(TrainConfig)(input, { onExcessProperty: "error" }).pipe(
+    Effect.mapError((error) => {
+      const unknown = unknownField(error.issue)
+      return unknown === undefined
+        ? new InvalidTrainConfig({ field: "config", problem: error.message.replace(/\s+/g, " ") })
+        : new InvalidTrainConfig({
+            field: unknown.path,
+            problem: `is not a configuration field; ${suggestField(unknown.key, unknown.known)}`,
+          })
+    }),
   )
   const stride = config.detector.anchors.stride
   if (config.chips.chipSize % stride !== 0) {

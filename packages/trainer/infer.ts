@@ -32,7 +32,11 @@ export const detectMultiScale = Effect.fn("detectMultiScale")(function* (
     const s = scaleForResolution(image.width, image.height, short, long)
     const [w, h] = scaledSize(image.width, image.height, s)
     const size = Math.max(stride, Math.ceil(Math.max(w, h) / stride) * stride)
-    const pixels = yield* cutChip(image, { x1: 0, y1: 0, x2: image.width, y2: image.height, scale: s }, { size })
+    const pixels = yield* cutChip(
+      image,
+      { x1: 0, y1: 0, x2: image.width, y2: image.height, scale: s },
+      { size, normalization: detector.config.normalization },
+    )
     const input = tf.tensor4d(pixels, [1, size, size, 3])
     const [found] = yield* Effect.sync(() =>
       detect(detector, input, { scoreThreshold: options.scoreThreshold, maxDetections: options.maxPerImage }),

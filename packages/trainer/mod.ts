@@ -13,6 +13,7 @@ export { checkpointPath, loadCheckpoint, type Progress, saveCheckpoint } from ".
 export { type ChipBatch, chipBatches } from "./chip_batches.ts"
 export { chipAreaRange, detectorTruth } from "./chip_sample.ts"
 export { decodeTrainConfig, demoConfig, sniperCocoR50, TrainConfig } from "./config.ts"
+export { overlayConfig } from "./config_overlay.ts"
 export { type RunData, resolveData } from "./data.ts"
 export { type EpochPlan, type PlannedImage, planEpoch, remainingEntries } from "./epoch_plan.ts"
 export { InvalidTrainConfig, RunFileError, RunMismatch } from "./errors.ts"

@@ -10,6 +10,7 @@ import type { TrainConfig } from "./config.ts"
 import type { RunData } from "./data.ts"
 import { planEpoch } from "./epoch_plan.ts"
 import { InvalidTrainConfig } from "./errors.ts"
+import { initBackbone } from "./init_weights.ts"
 import { batchStep, makeOptimizer } from "./optimizer.ts"
 
 /** The run folder's proposals of the training images (a COCO results file), written once, then reused. */
@@ -80,6 +81,7 @@ const computeRunProposals = Effect.fn("computeRunProposals")(function* (
           yield* log(`negative chips: loading the short-schedule RPN from ${weights}`)
           yield* loadDetector(weights, detector)
         } else {
+          yield* initBackbone(detector, log)
           yield* trainRpn(detector, config, options)
           yield* saveDetector(weights, detector, { metadata: { format: "sniper-rpn/1" } })
         }
@@ -125,6 +127,7 @@ const trainRpn = Effect.fn("trainRpn")(function* (
         chipsPerBatch: config.chipsPerBatch,
         validRanges: config.chips.validRanges,
         badImages: options.badImages,
+        normalization: config.detector.normalization,
       }).pipe(
         Stream.runForEach((batch) =>
           Effect.gen(function* () {

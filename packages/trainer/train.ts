@@ -19,6 +19,7 @@ import { resolveData } from "./data.ts"
 import { type EpochPlan, planEpoch, remainingEntries } from "./epoch_plan.ts"
 import { InvalidTrainConfig } from "./errors.ts"
 import { evaluateDetector } from "./evaluate.ts"
+import { initBackbone } from "./init_weights.ts"
 import { negativeProposals } from "./negatives.ts"
 import { batchStep, makeOptimizer } from "./optimizer.ts"
 import { appendLog, prepareRunDir, writeFileAtomic } from "./run_dir.ts"
@@ -113,6 +114,7 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
             ? undefined
             : yield* negativeProposals({ ...config, negatives }, { runDir, trainSet, chips, data, badImages, log })
         const resumed = yield* loadCheckpoint(runDir, detector, optimizer)
+        if (resumed === undefined) yield* initBackbone(detector, log)
         if (resumed !== undefined)
           yield* log(`resuming at step ${resumed.step} (epoch ${resumed.epoch + 1}, ${resumed.chipsDone} chips in)`)
         let progress: Progress = resumed ?? { step: 0, epoch: 0, chipsDone: 0 }
@@ -140,6 +142,7 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
             chipsPerBatch: config.chipsPerBatch,
             validRanges: config.chips.validRanges,
             badImages,
+            normalization: config.detector.normalization,
           })
           yield* batches.pipe(
             Stream.takeWhile(() => progress.step < stepLimit),

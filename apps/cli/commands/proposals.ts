@@ -4,6 +4,7 @@ import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
 import { readTrainConfig } from "./_train_config.ts"
+import { UsageError } from "./_usage.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /**
@@ -38,6 +39,10 @@ export const proposals = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
+      if (Option.isSome(flags.maxPerImage) && flags.maxPerImage.value < 1) {
+        const problem = `must be at least 1, got ${flags.maxPerImage.value}`
+        return yield* new UsageError({ action: "compute proposals", flag: "max-per-image", problem })
+      }
       const trainer = yield* lazyImport(() => import("@sniper/trainer"))
       const { loadDataset, makeBadImageLog, formatBadImages } = yield* lazyImport(() => import("@sniper/coco-io"))
       const model = yield* lazyImport(() => import("@sniper/detector-model"))

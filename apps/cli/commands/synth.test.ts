@@ -21,14 +21,15 @@ describe("sniper synth", () => {
       "instances_val.json",
     ])
   }, 120_000)
-  it("refuses a bad flag value or an unwritable folder with one line and exit 1", () => {
+  it("refuses a bad flag value with one line and exit 2, an unwritable folder with exit 1", () => {
     for (const args of [
       ["--images", "0"],
+      ["--images", "99999999999"],
       ["--images", "2", "--val-fraction", "1.5"],
     ]) {
       const { status, stderr } = runCli(["synth", "--out", join(tmpdir(), "never-written"), ...args])
-      assert.strictEqual(status, 1)
-      assert.match(stderr.trim(), /^sniper: Cannot generate data set: --\S+ must/)
+      assert.strictEqual(status, 2)
+      assert.match(stderr.trim(), /^sniper: Cannot generate data set: --\S+ must [^\n]*$/)
     }
     const { status, stderr } = runCli(["synth", "--out", "/etc/passwd/x", "--images", "1"])
     assert.strictEqual(status, 1)

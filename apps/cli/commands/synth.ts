@@ -1,17 +1,11 @@
-import { Console, Effect, Schema } from "effect"
+import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { jsonFlag } from "./_flags.ts"
+import { UsageError } from "./_usage.ts"
 import { lazyImport } from "./lazy_import.ts"
 
-/** A flag of `sniper synth` out of range. */
-class SynthUsage extends Schema.TaggedError<SynthUsage>()("SynthUsage", {
-  flag: Schema.String,
-  problem: Schema.String,
-}) {
-  override get message() {
-    return `Cannot generate data set: --${this.flag} ${this.problem}`
-  }
-}
+/** The most images `--images` takes (coco-io's `maxSynthImages`, repeated here to check flags before loading it). */
+const maxImages = 1_000_000
 
 /** `sniper synth --out DIR --images N --seed S`: write the embedded default data set (COCO format). */
 export const synth = Command.make(
@@ -19,7 +13,7 @@ export const synth = Command.make(
   {
     out: Flag.String("out").pipe(Flag.withDescription("folder to write annotations/ and images/ into")),
     images: Flag.Int("images").pipe(
-      Flag.withDescription("number of images, train and val together (default 200)"),
+      Flag.withDescription(`number of images, train and val together, 1 to ${maxImages} (default 200)`),
       Flag.withDefault(200),
     ),
     seed: Flag.Int("seed").pipe(Flag.withDescription("same seed, same bytes (default 0)"), Flag.withDefault(0)),
@@ -31,10 +25,12 @@ export const synth = Command.make(
   },
   ({ out, images, seed, valFraction, json }) =>
     Effect.gen(function* () {
-      if (images < 1) return yield* new SynthUsage({ flag: "images", problem: `must be at least 1, got ${images}` })
-      if (!(valFraction >= 0 && valFraction < 1)) {
-        return yield* new SynthUsage({ flag: "val-fraction", problem: `must be in [0, 1), got ${valFraction}` })
-      }
+      const usage = (flag: string, problem: string) => new UsageError({ action: "generate data set", flag, problem })
+      if (!(images >= 1 && images <= maxImages))
+        return yield* usage("images", `must be from 1 to ${maxImages}, got ${images}`)
+      if (!Number.isSafeInteger(seed)) return yield* usage("seed", `must be a safe integer, got ${seed}`)
+      if (!(valFraction >= 0 && valFraction < 1))
+        return yield* usage("val-fraction", `must be in [0, 1), got ${valFraction}`)
       const started = performance.now()
       // Progress on stderr about every 10% for runs long enough to wait for.
       const every = images >= 50 ? Math.ceil(images / 10) : Number.POSITIVE_INFINITY

@@ -1,29 +1,42 @@
-import type { TrainConfig } from "@sniper/trainer"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
-import { readTrainConfig } from "./_train_config.ts"
+import { presetNames, trainSetup } from "./_train_setup.ts"
 import { lazyImport } from "./lazy_import.ts"
+
+const path = (name: string, description: string) =>
+  Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
 
 /** `sniper train`: SNIPER training with checkpoints and resume, then multi-scale COCO evaluation. */
 export const train = Command.make(
   "train",
   {
-    preset: Flag.Literals("preset", ["demo", "sniper-coco-r50"]).pipe(
+    preset: Flag.Literals("preset", presetNames).pipe(
       Flag.withDescription(
-        "a configuration in code: demo (default; synthetic data, minutes on a CPU) or sniper-coco-r50",
+        "the configuration to start from: demo (the default; synthetic data, minutes on a CPU) or sniper-coco-r50 (SNIPER's COCO recipe, ResNet-50). Without --preset and --config, a --run-dir holding a config.json resumes with that configuration",
       ),
-      Flag.withDefault("demo" as const),
-    ),
-    config: Flag.String("config").pipe(
-      Flag.withDescription("a JSON configuration file (e.g. a run folder's config.json), instead of --preset"),
       Flag.optional,
     ),
-    runDir: Flag.String("run-dir").pipe(
-      Flag.withDescription("the run folder; a folder with a checkpoint is resumed (default runs/<name>)"),
-      Flag.optional,
+    config: path(
+      "config",
+      'a JSON file laid over the preset: objects merge, arrays and scalars replace, null removes a field; e.g. {"epochs": 2, "negatives": {"rpnEpochs": 1}}. A run folder\'s whole config.json works too. Unknown fields are refused',
+    ),
+    runDir: path(
+      "run-dir",
+      "the run folder (default runs/<config name>): config.json, log.jsonl, checkpoint.safetensors, detections and metrics; a folder with a checkpoint resumes",
     ),
     dataDir: dataDirFlag,
+    trainAnnotations: path("train-annotations", "a COCO instances file to train on (with --train-images)"),
+    trainImages: path("train-images", "the folder the training file's file_name entries are relative to"),
+    valAnnotations: path(
+      "val-annotations",
+      "a COCO instances file to evaluate on after training (with --val-images; needs the train flags)",
+    ),
+    valImages: path("val-images", "the folder the val file's file_name entries are relative to"),
+    init: path(
+      "init",
+      "pretrained backbone: a torchvision ResNet state dict of the config's depth saved as safetensors (sets detector.init.torchvision); loaded when a run starts, not on resume",
+    ),
     epochs: Flag.Int("epochs").pipe(Flag.withDescription("override the number of epochs"), Flag.optional),
     maxSteps: Flag.Int("max-steps").pipe(
       Flag.withDescription("stop after this many steps in all (resume later with the same run folder)"),
@@ -37,26 +50,21 @@ export const train = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
-      const trainer = yield* lazyImport(() => import("@sniper/trainer"))
-      const { decodeTrainConfig, train: runTraining } = trainer
-      const presets: Record<string, TrainConfig> = {
-        demo: trainer.demoConfig,
-        "sniper-coco-r50": trainer.sniperCocoR50,
-      }
-      const base = Option.isSome(flags.config)
-        ? yield* readTrainConfig(flags.config.value, { field: "--config" })
-        : presets[flags.preset]
-      const config = yield* decodeTrainConfig({
-        ...base,
-        epochs: Option.getOrElse(flags.epochs, () => base.epochs),
-      })
+      const { config, runDir, layers } = yield* trainSetup(flags)
+      yield* Effect.logInfo(`configuration ${config.name}: ${layers.join(" + ")}`)
+      const { train: runTraining } = yield* lazyImport(() => import("@sniper/trainer"))
       const result = yield* runTraining({
         config,
-        runDir: Option.getOrElse(flags.runDir, () => `runs/${config.name}`),
+        runDir,
         dataDir: flags.dataDir,
         maxSteps: Option.getOrUndefined(flags.maxSteps),
         evaluate: !flags.skipEval,
-      })
+      }).pipe(
+        // The trainer keeps its last checkpoint; the same folder resumes from it.
+        Effect.onInterrupt(() =>
+          Console.error(`sniper: interrupted; resume with: sniper train --run-dir ${JSON.stringify(runDir)}`),
+        ),
+      )
       if (flags.json) return yield* Console.log(JSON.stringify(result))
       yield* Console.log(
         `${result.finished ? "finished" : "stopped"}: ${result.steps} steps in ${result.seconds.toFixed(0)} s, run folder ${result.runDir}` +
@@ -74,6 +82,6 @@ export const train = Command.make(
     ),
 ).pipe(
   Command.withDescription(
-    "Train a SNIPER detector (chips re-drawn every epoch), checkpointing as it goes, then evaluate it at several scales",
+    "Train a SNIPER detector (chips re-drawn every epoch), checkpointing as it goes, then evaluate it at several scales. detector.numClasses comes from the training data's categories unless --config (or the resumed config.json) sets it. Exit codes: 0 done, 1 failed, 2 bad flags, 130 interrupted (the run folder resumes)",
   ),
 )

@@ -15,8 +15,8 @@ import {
 import { detectorFeatures, disposeDetector, gridAnchors, rpnHead, rpnProposals } from "@sniper/detector-model"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Stream } from "effect"
-import { readyBackend, tinyDetector } from "./_test_support.ts"
 import { computeProposals, imageProposals, proposalStream, type RowProposals, writeProposals } from "./mod.ts"
+import { readyBackend, tinyDetector } from "./proposals_fixtures.ts"
 
 const scales = [
   { short: -1, long: 160 },

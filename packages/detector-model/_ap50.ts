@@ -11,7 +11,7 @@ export function meanAp50(detections: ReadonlyArray<Detections>, truths: Readonly
     const dets: Array<{ score: number; chip: number; box: Float32Array }> = []
     detections.forEach((d, chip) => {
       for (let i = 0; i < d.count; i++)
-        if (d.classes[i] === cls) dets.push({ score: d.scores[i], chip, box: d.boxes.slice(4 * i, 4 * i + 4) })
+        if (d.categories[i] + 1 === cls) dets.push({ score: d.scores[i], chip, box: d.boxes.slice(4 * i, 4 * i + 4) })
     })
     dets.sort((a, b) => b.score - a.score)
     const used = truths.map((t) => new Uint8Array(t.classes.length))

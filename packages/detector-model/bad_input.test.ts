@@ -5,7 +5,6 @@ import { readyBackend } from "./_test_backend.ts"
 import { tinyConfig } from "./_tiny.ts"
 import type { ChipTruth } from "./chip_truth.ts"
 import { decodeDetectorConfig, sniperR50 } from "./config.ts"
-import { detect } from "./detect.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
 import { makePrng } from "./prng.ts"
@@ -103,31 +102,6 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     assert.isAtMost(tiny.counts.rpnFg, 8)
     optimizer.dispose()
     images.dispose()
-    disposeDetector(detector)
-  }, 120_000)
-})
-
-describe("detect()", () => {
-  it("detect() pads any image size, returns boxes inside the image and frees its tensors", () => {
-    const detector = createDetector(tinyConfig(), { seed: 1 })
-    // Make every RoI score class 2 above threshold: zero class weights, bias favouring class 2.
-    const cls = detector.params.variables.get("roi.cls.weight")!
-    cls.assign(tf.zerosLike(cls))
-    detector.params.variables.get("roi.cls.bias")!.assign(tf.tensor1d([0, 0, 3, 0]))
-    const image = tf.randomNormal([1, 40, 50, 3], 0, 1, "float32", 4) as tf.Tensor4D
-    const before = tf.memory().numTensors
-    const [d] = detect(detector, image, { scoreThreshold: 0.5, nmsIou: 0.5, maxDetections: 5 })
-    assert.strictEqual(tf.memory().numTensors, before)
-    assert.isAbove(d.count, 0)
-    assert.isAtMost(d.count, 5)
-    for (let i = 0; i < d.count; i++) {
-      assert.strictEqual(d.classes[i], 2)
-      assert.closeTo(d.scores[i], Math.exp(3) / (Math.exp(3) + 3), 1e-5)
-      assert.isTrue(
-        d.boxes[4 * i] >= 0 && d.boxes[4 * i + 2] <= 50 && d.boxes[4 * i + 1] >= 0 && d.boxes[4 * i + 3] <= 40,
-      )
-    }
-    image.dispose()
     disposeDetector(detector)
   }, 120_000)
 })

@@ -16,7 +16,7 @@ export { cellAnchors, gridAnchors } from "./anchors.ts"
 export type { ChipTruth } from "./chip_truth.ts"
 export type { Depth, ProposalSettings } from "./config.ts"
 export { cpuDemoDetector, DetectorConfig, decodeDetectorConfig, sniperR50, sniperR101 } from "./config.ts"
-export type { Detections, DetectOptions } from "./detect.ts"
+export type { ContentSize, Detections, DetectOptions } from "./detect.ts"
 export { detect } from "./detect.ts"
 export type { Detector } from "./detector.ts"
 export {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { columnsFromJson } from "./_from_json.ts"
-import { addImageDetections, emptyDetections, evaluateBoxes, mergeScales, toDetections } from "./mod.ts"
+import { addImageDetections, emptyDetections, evaluateBoxes, toDetections } from "./mod.ts"
 
 const { gt } = columnsFromJson(
   {
@@ -15,19 +15,14 @@ const { gt } = columnsFromJson(
   [],
 )
 
-/** One scale (unbounded range) of xyxy detections with category rows as classes. */
-function inference(boxes: number[], scores: number[], classes: number[]) {
-  return mergeScales(
-    [
-      {
-        boxes: Float64Array.from(boxes),
-        scores: Float64Array.from(scores),
-        classes: Int32Array.from(classes),
-        validRange: [-1, -1],
-      },
-    ],
-    { nms: { iouThreshold: 0.5 } },
-  )
+/** One image's xyxy detections with category rows, as inference merges them. */
+function inference(boxes: number[], scores: number[], categories: number[]) {
+  return {
+    count: scores.length,
+    boxes: Float64Array.from(boxes),
+    scores: Float64Array.from(scores),
+    categories: Int32Array.from(categories),
+  }
 }
 
 describe("toDetections()", () => {

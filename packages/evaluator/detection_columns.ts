@@ -4,12 +4,20 @@
  */
 import { xyxyToXywh } from "@sniper/boxes"
 import type { EvalDetections } from "./inputs.ts"
-import type { MergedDetections } from "./merge_scales.ts"
+
+/** One image's detections (e.g. inference's merged ones): `count` boxes xyxy in original px, scores and
+ * category rows. */
+interface ImageColumns {
+  readonly count: number
+  readonly boxes: Float64Array
+  readonly scores: Float64Array
+  readonly categories: Int32Array
+}
 
 /** Per-image chunks collected so far. */
 export interface DetectionChunks {
   readonly images: Array<number>
-  readonly chunks: Array<MergedDetections>
+  readonly chunks: Array<ImageColumns>
 }
 
 /** An empty collection (the fold's initial value). */
@@ -18,12 +26,12 @@ export function emptyDetections(): DetectionChunks {
 }
 
 /**
- * Adds one image's merged detections; their `classes` must be category rows (contiguous indices) of the dataset,
+ * Adds one image's merged detections; their `categories` must be category rows (contiguous indices) of the dataset,
  * boxes xyxy in original image pixels. Mutates and returns `acc`.
  */
 export function addImageDetections(
   acc: DetectionChunks,
-  image: { readonly row: number; readonly detections: MergedDetections },
+  image: { readonly row: number; readonly detections: ImageColumns },
 ): DetectionChunks {
   if (!(Number.isInteger(image.row) && image.row >= 0)) {
     throw new RangeError(
@@ -48,7 +56,7 @@ export function toDetections(acc: DetectionChunks): EvalDetections {
   let at = 0
   acc.chunks.forEach((chunk, i) => {
     out.image.fill(acc.images[i], at, at + chunk.count)
-    out.category.set(chunk.classes.subarray(0, chunk.count), at)
+    out.category.set(chunk.categories.subarray(0, chunk.count), at)
     out.bbox.set(xyxyToXywh(chunk.boxes.subarray(0, chunk.count * 4)), at * 4)
     out.score.set(chunk.scores.subarray(0, chunk.count), at)
     at += chunk.count

@@ -1,5 +1,5 @@
 /**
- * COCO bbox evaluation with pycocotools' numbers, and SNIPER's multi-scale detection merge.
+ * COCO bbox evaluation with pycocotools' numbers, and precision-recall curves.
  * @example
  * const result = evaluateBoxes(dataset, detections) // dataset, detections from @sniper/coco-io
  * console.log(formatStats(result.stats, result.params))
@@ -10,7 +10,6 @@ export { type CategoryAp, type CocoEvaluation, evaluateBoxes } from "./coco_eval
 export { addImageDetections, type DetectionChunks, emptyDetections, toDetections } from "./detection_columns.ts"
 export { evaluateFiles, type FileEvaluation } from "./evaluate_files.ts"
 export type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
-export { type MergedDetections, type MergeOptions, mergeScales, type ScaleDetections } from "./merge_scales.ts"
 export { type AreaRange, type CocoParams, cocoBboxParams } from "./params.ts"
 export { type CurveOptions, PlotError, prCurveSpec, precisionCurve, renderSvg } from "./pr_curve.ts"
 export { formatFixed3, formatStats, type StatSpec, statSpecs, summarize, summaryStat } from "./summarize.ts"

@@ -16,10 +16,11 @@ import {
   detectorFeatures,
   rpnHead,
 } from "@sniper/detector-model"
+import { type ScaledImage, scaleImage } from "@sniper/inference"
 import { describeRuntime, selectBackend } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { runProposals, type ScaledImage, scaleImage } from "./mod.ts"
+import { runProposals } from "./mod.ts"
 
 const info = await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
 const images = Number(process.env.SNIPER_BENCH_IMAGES ?? 8)

@@ -15,8 +15,8 @@ import {
 import { detectorFeatures, disposeDetector, gridAnchors, rpnHead, rpnProposals } from "@sniper/detector-model"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Stream } from "effect"
-import { readyBackend, tinyDetector } from "./_test_support.ts"
 import { computeProposals, imageProposals, proposalStream, type RowProposals, writeProposals } from "./mod.ts"
+import { readyBackend, tinyDetector } from "./proposals_fixtures.ts"
 
 const scales = [
   { short: -1, long: 160 },
@@ -144,14 +144,9 @@ describe("computeProposals()", () => {
 })
 
 describe("imageProposals()", () => {
-  /** A random `width` x `height` RGB image. */
+  /** A `width` x `height` RGB image of a pattern with no structure the tiny network could care about. */
   function image(width: number, height: number, seed: number): DecodedImage {
-    const pixels = new Uint8Array(width * height * 3)
-    let s = seed
-    for (let i = 0; i < pixels.length; i++) {
-      s = (s * 1103515245 + 12345) % 2 ** 31
-      pixels[i] = s >> 23
-    }
+    const pixels = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 97 + seed * 31) % 251)
     return { imageId: seed, width, height, pixels }
   }
 

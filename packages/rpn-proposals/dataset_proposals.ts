@@ -5,13 +5,12 @@ import {
   type Detections,
   decodeImage,
   imageRefOf,
-  skipBadImages,
   writeDetectionStream,
 } from "@sniper/coco-io"
 import type { Detector } from "@sniper/detector-model"
+import { preparedImages } from "@sniper/inference"
 import { Effect, Stream } from "effect"
-import { type ProposalOptions, runProposals, scaleImage } from "./image_proposals.ts"
-import type { ImageProposals } from "./merge_scales.ts"
+import { type ImageProposals, type ProposalOptions, runProposals } from "./image_proposals.ts"
 
 /** The proposals of one data-set image row, with the stream's progress (`done` of `total` rows read). */
 export interface RowProposals extends ImageProposals {
@@ -30,7 +29,7 @@ export interface StreamOptions extends ProposalOptions {
 }
 
 /**
- * The proposals of every image of `dataset` (SNIPER.md section 3 step 2), in row order: the next image is decoded
+ * The proposals of every image of `dataset` (docs/sniper.md section 3 step 2), in row order: the next image is decoded
  * and resized while the network runs on the current one.
  */
 export function proposalStream(
@@ -40,24 +39,19 @@ export function proposalStream(
 ): Stream.Stream<RowProposals, BadImage> {
   const rows = options.rows ?? Array.from({ length: dataset.images.count }, (_, i) => i)
   const total = rows.length
-  const stride = detector.config.anchors.stride
-  const prepare = (row: number) =>
-    Effect.gen(function* () {
-      const image = yield* decodeImage(options.imageRoot, imageRefOf(dataset, row))
-      const scaled = yield* scaleImage(image, {
-        scales: options.scales,
-        stride,
-        normalization: detector.config.normalization,
-      })
-      return { row, width: image.width, height: image.height, scaled }
-    })
-  const source = Stream.fromIterable(rows)
-  const prepared =
-    options.badImages === undefined
-      ? source.pipe(Stream.mapEffect(prepare, { concurrency: 2 }))
-      : source.pipe(skipBadImages(options.badImages, prepare, { concurrency: 2 }))
-  return prepared.pipe(
-    Stream.mapEffect((input) => Effect.sync(() => ({ row: input.row, ...runProposals(detector, input, options) }))),
+  return preparedImages(rows, {
+    scales: options.scales,
+    stride: detector.config.anchors.stride,
+    normalization: detector.config.normalization,
+    decode: (row) => decodeImage(options.imageRoot, imageRefOf(dataset, row)),
+    badImages: options.badImages,
+  }).pipe(
+    Stream.mapEffect(({ input: row, image, scaled }) =>
+      Effect.sync(() => ({
+        row,
+        ...runProposals(detector, { width: image.width, height: image.height, scaled }, options),
+      })),
+    ),
     Stream.map((p, i) => ({ ...p, done: i + 1, total })),
   )
 }

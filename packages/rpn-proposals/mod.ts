@@ -1,7 +1,7 @@
 /**
- * SNIPER's proposals for negative chips (SNIPER.md section 3 step 2): a detector's backbone + RPN on whole images
- * at the test scales, the top proposals per scale mapped back to original px, stacked and NMS'd again, written
- * as a COCO results file (first category, objectness as score) that chip-sampler reads back.
+ * SNIPER's proposals for negative chips (docs/sniper.md section 3 step 2): a detector's backbone + RPN on whole
+ * images at the test scales (inference's scaling, back-mapping and merge), the top proposals per scale stacked and
+ * NMS'd again, written as a COCO results file (first category, objectness as score) that chip-sampler reads back.
  *
  * ```ts
  * import { computeProposals } from "@sniper/rpn-proposals"
@@ -21,7 +21,4 @@ export {
   type StreamOptions,
   writeProposals,
 } from "./dataset_proposals.ts"
-export { imageProposals, type ProposalOptions, runProposals, type ScaledImage, scaleImage } from "./image_proposals.ts"
-export { type ImageProposals, type MergeOptions, mergeScales } from "./merge_scales.ts"
-export { type ScaleFrame, toOriginalFrame } from "./original_frame.ts"
-export { type Resolution, type ScaleInput, scaleInput } from "./scale_input.ts"
+export { type ImageProposals, imageProposals, type ProposalOptions, runProposals } from "./image_proposals.ts"

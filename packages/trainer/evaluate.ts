@@ -1,15 +1,33 @@
-import { type BadImageLog, type Dataset, type Detections, decodeImage, imageRefOf } from "@sniper/coco-io"
+import { mkdir } from "node:fs/promises"
+import { join } from "node:path"
+import {
+  type BadImageLog,
+  type Dataset,
+  type DecodedImage,
+  type Detections,
+  decodeImage,
+  imageRefOf,
+  loadDataset,
+  writeDetections,
+} from "@sniper/coco-io"
 import type { Detector } from "@sniper/detector-model"
 import {
   addImageDetections,
+  type CategoryAp,
   type CocoEvaluation,
   type EvalGroundTruth,
   emptyDetections,
   evaluateBoxes,
+  formatStats,
+  prCurveSpec,
+  renderSvg,
   toDetections,
 } from "@sniper/evaluator"
-import { Effect } from "effect"
-import { detectMultiScale, type InferenceOptions } from "./infer.ts"
+import { type DetectedImage, detectStream, type ImageDetections, type InferenceOptions } from "@sniper/inference"
+import { Effect, Stream } from "effect"
+import type { TrainConfig } from "./config.ts"
+import { RunFileError } from "./errors.ts"
+import { writeFileAtomic } from "./run_dir.ts"
 
 /** Multi-scale detections for the first `maxImages` images (0 = all) of a data set, and their COCO evaluation. */
 export interface DetectorEvaluation {
@@ -20,8 +38,9 @@ export interface DetectorEvaluation {
 }
 
 /**
- * Runs `detectMultiScale` over the images of `dataset` and evaluates the result with pycocotools' rules.
- * Classes 1..K map back to the data set's contiguous categories 0..K-1; unreadable images are skipped and logged.
+ * Runs inference's `detectStream` over the images of `dataset` (decoding ahead of the network) and evaluates the
+ * result with pycocotools' rules. Detections come in the data set's category rows; unreadable images are skipped
+ * and logged. `onDetections` sees every image's detections as they come (pictures, progress).
  */
 export const evaluateDetector = Effect.fn("evaluateDetector")(function* (
   detector: Detector,
@@ -30,23 +49,24 @@ export const evaluateDetector = Effect.fn("evaluateDetector")(function* (
     readonly imageRoot: string
     readonly maxImages: number
     readonly badImages: BadImageLog
-    readonly onImage?: (done: number, total: number) => Effect.Effect<void>
+    readonly onImage?: ((done: number, total: number) => Effect.Effect<void>) | undefined
+    readonly onDetections?: ((image: DetectedImage<number>) => Effect.Effect<void>) | undefined
   },
 ) {
   const started = performance.now()
   const total = options.maxImages > 0 ? Math.min(options.maxImages, dataset.images.count) : dataset.images.count
-  const collected = emptyDetections()
-  for (let row = 0; row < total; row++) {
-    const decoded = yield* decodeImage(options.imageRoot, imageRefOf(dataset, row)).pipe(
-      Effect.catchTag("BadImage", (error) => Effect.as(options.badImages.record(error), undefined)),
-    )
-    if (decoded !== undefined) {
-      const merged = yield* detectMultiScale(detector, decoded, options)
-      // The detector's classes 1..K are the data set's category rows 0..K-1.
-      addImageDetections(collected, { row, detections: { ...merged, classes: merged.classes.map((c) => c - 1) } })
-    }
-    if (options.onImage !== undefined) yield* options.onImage(row + 1, total)
-  }
+  const { onImage, onDetections } = options
+  const rows = Array.from({ length: total }, (_, row) => row)
+  const collected = yield* detectStream(detector, rows, {
+    ...options,
+    decode: (row) => decodeImage(options.imageRoot, imageRefOf(dataset, row)),
+  }).pipe(
+    Stream.tap((image) => (onDetections === undefined ? Effect.void : onDetections(image))),
+    Stream.tap((image) => (onImage === undefined ? Effect.void : onImage(image.index + 1, total))),
+    Stream.runFold(emptyDetections, (acc, image) =>
+      addImageDetections(acc, { row: image.input, detections: image.detections }),
+    ),
+  )
   const detections: Detections = toDetections(collected)
   const subset = total === dataset.images.count ? dataset : firstImages(dataset, total)
   return {
@@ -74,3 +94,83 @@ function firstImages(dataset: Dataset, n: number): EvalGroundTruth {
     },
   }
 }
+
+/** One val image with its detections, to be drawn into `path` (a PNG under the run folder's `pictures/`). */
+export interface Picture {
+  readonly image: DecodedImage
+  /** Boxes xyxy in original px, category rows into `categories`, best first. */
+  readonly detections: ImageDetections
+  readonly categories: ReadonlyArray<string>
+  readonly path: string
+}
+
+/** Pictures of the first `count` val images (the run folder shows its detector at work); `draw` writes one. */
+export interface PictureHook {
+  readonly count: number
+  readonly draw: (picture: Picture) => Effect.Effect<void, unknown>
+}
+
+/** Per-category AP as a Markdown table (-1, no ground truth, as "n/a"). */
+export function perCategoryTable(perCategory: ReadonlyArray<CategoryAp>): string {
+  const cell = (v: number) => (v < 0 ? "n/a" : v.toFixed(3))
+  const rows = perCategory.map((c) => `| ${c.name} | ${c.id} | ${cell(c.ap)} | ${cell(c.ap50)} | ${cell(c.ap75)} |`)
+  return ["| category | id | AP | AP50 | AP75 |", "|---|---|---|---|---|", ...rows, ""].join("\n")
+}
+
+/**
+ * The run's final evaluation on its val split: detections_val.json, metrics.json (the 12 stats and per-category
+ * AP), per_category.md, pr_curves.svg, and pictures of the first val images when a `pictures` hook is given.
+ * A picture or the plot that cannot be drawn is logged, never fatal. Returns the 12 stats.
+ */
+export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
+  detector: Detector,
+  val: { readonly annotations: string; readonly images: string },
+  config: TrainConfig,
+  runDir: string,
+  options: {
+    readonly log: (line: string) => Effect.Effect<void>
+    readonly badImages: BadImageLog
+    readonly pictures?: PictureHook | undefined
+  },
+) {
+  const { log, badImages, pictures } = options
+  const valSet: Dataset = yield* loadDataset(val.annotations)
+  yield* log(`evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales`)
+  const picturesDir = join(runDir, "pictures")
+  if (pictures !== undefined && pictures.count > 0)
+    yield* Effect.tryPromise({
+      try: () => mkdir(picturesDir, { recursive: true }),
+      catch: (cause) => new RunFileError({ path: picturesDir, problem: String(cause) }),
+    })
+  const out = yield* evaluateDetector(detector, valSet, {
+    ...config.test,
+    imageRoot: val.images,
+    badImages,
+    onImage: (done, total) =>
+      done % 10 === 0 || done === total ? log(`evaluated ${done}/${total} images`) : Effect.void,
+    onDetections: (found) =>
+      pictures === undefined || found.index >= pictures.count
+        ? Effect.void
+        : pictures
+            .draw({
+              image: found.image,
+              detections: found.detections,
+              categories: valSet.categories.name,
+              path: join(picturesDir, `val_${valSet.images.id[found.input]}.png`),
+            })
+            .pipe(Effect.catch((error) => log(`could not draw picture of val image row ${found.input}: ${error}`))),
+  })
+  yield* writeDetections(join(runDir, "detections_val.json"), valSet, out.detections)
+  const { stats, perCategory } = out.evaluation
+  yield* writeFileAtomic(
+    join(runDir, "metrics.json"),
+    `${JSON.stringify({ stats: Array.from(stats), images: out.images, seconds: out.seconds, perCategory }, null, 2)}\n`,
+  )
+  yield* writeFileAtomic(join(runDir, "per_category.md"), perCategoryTable(perCategory))
+  yield* renderSvg(prCurveSpec(out.evaluation, out.evaluation.params)).pipe(
+    Effect.flatMap((svg) => writeFileAtomic(join(runDir, "pr_curves.svg"), svg)),
+    Effect.catchTag("PlotError", (error) => log(error.message)),
+  )
+  yield* log(formatStats(stats, out.evaluation.params))
+  return Array.from(stats)
+})

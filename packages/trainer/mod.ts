@@ -17,7 +17,13 @@ export { overlayConfig } from "./config_overlay.ts"
 export { type RunData, resolveData } from "./data.ts"
 export { type EpochPlan, type PlannedImage, planEpoch, remainingEntries } from "./epoch_plan.ts"
 export { InvalidTrainConfig, RunFileError, RunMismatch } from "./errors.ts"
-export { type DetectorEvaluation, evaluateDetector } from "./evaluate.ts"
-export { detectMultiScale, type InferenceOptions } from "./infer.ts"
+export {
+  type DetectorEvaluation,
+  evaluateDetector,
+  evaluateOnVal,
+  type Picture,
+  type PictureHook,
+  perCategoryTable,
+} from "./evaluate.ts"
 export { learningRateAt, type ScheduleOptions } from "./schedule.ts"
 export { type TrainOptions, type TrainResult, train } from "./train.ts"

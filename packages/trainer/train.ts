@@ -1,15 +1,7 @@
 import { join } from "node:path"
 import { chipConfig } from "@sniper/chip-sampler"
-import {
-  type BadImageLog,
-  type Dataset,
-  formatBadImages,
-  loadDataset,
-  makeBadImageLog,
-  writeDetections,
-} from "@sniper/coco-io"
-import { createDetector, type Detector, disposeDetector } from "@sniper/detector-model"
-import { formatStats } from "@sniper/evaluator"
+import { formatBadImages, loadDataset, makeBadImageLog } from "@sniper/coco-io"
+import { createDetector, disposeDetector } from "@sniper/detector-model"
 import { describeRuntime, TensorRuntime } from "@sniper/tensor-runtime"
 import { Console, Effect, Result, Stream } from "effect"
 import { loadCheckpoint, type Progress, saveCheckpoint } from "./checkpoint.ts"
@@ -18,7 +10,7 @@ import type { TrainConfig } from "./config.ts"
 import { resolveData } from "./data.ts"
 import { type EpochPlan, planEpoch, remainingEntries } from "./epoch_plan.ts"
 import { InvalidTrainConfig } from "./errors.ts"
-import { evaluateDetector } from "./evaluate.ts"
+import { evaluateOnVal } from "./evaluate.ts"
 import { initBackbone } from "./init_weights.ts"
 import { negativeProposals } from "./negatives.ts"
 import { batchStep, makeOptimizer } from "./optimizer.ts"
@@ -207,31 +199,4 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
         disposeDetector(detector)
       }),
   )
-})
-
-const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
-  detector: Detector,
-  val: { readonly annotations: string; readonly images: string },
-  config: TrainConfig,
-  runDir: string,
-  options: { readonly log: (line: string) => Effect.Effect<void>; readonly badImages: BadImageLog },
-) {
-  const { log, badImages } = options
-  const valSet: Dataset = yield* loadDataset(val.annotations)
-  yield* log(`evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales`)
-  const out = yield* evaluateDetector(detector, valSet, {
-    ...config.test,
-    imageRoot: val.images,
-    badImages,
-    onImage: (done, total) =>
-      done % 10 === 0 || done === total ? log(`evaluated ${done}/${total} images`) : Effect.void,
-  })
-  yield* writeDetections(join(runDir, "detections_val.json"), valSet, out.detections)
-  const { stats } = out.evaluation
-  yield* writeFileAtomic(
-    join(runDir, "metrics.json"),
-    `${JSON.stringify({ stats: Array.from(stats), images: out.images, seconds: out.seconds }, null, 2)}\n`,
-  )
-  yield* log(formatStats(stats, out.evaluation.params))
-  return Array.from(stats)
 })

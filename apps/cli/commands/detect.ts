@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import type { BadImage, DecodedImage } from "@sniper/coco-io"
+import type { BadImage } from "@sniper/coco-io"
 import { Console, Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { jsonFlag } from "./_flags.ts"
@@ -128,8 +128,7 @@ export const detect = Command.make(
         }
       })
 
-      // Decoded once: for the detector, then (kept until its result arrives) for the picture.
-      const decodedImages = new Map<number, DecodedImage>()
+      // Decoded once: inference hands the decoded image on with its detections, for the picture.
       const decode = (input: Input) =>
         Effect.tryPromise({
           try: () => readFile(input.file),
@@ -139,13 +138,12 @@ export const detect = Command.make(
           Effect.flatMap((bytes) =>
             coco.decodeImageBytes(bytes, { imageId: input.id, fileName: input.file, ...input.size }),
           ),
-          Effect.tap((image) => Effect.sync(() => decodedImages.set(input.index, image))),
           Effect.tapError((error) => Console.error(`skipped: ${error.message}`)),
         )
 
       const model = yield* lazyImport(() => import("@sniper/detector-model"))
       const runtime = yield* lazyImport(() => import("@sniper/tensor-runtime"))
-      const { detectStream } = yield* lazyImport(() => import("./_inference_stand_in.ts"))
+      const { detectStream, scopedDetector } = yield* lazyImport(() => import("@sniper/inference"))
       const badImages = yield* coco.makeBadImageLog
       const collected = evaluator.emptyDetections()
       const done: Array<Done> = []
@@ -160,46 +158,40 @@ export const detect = Command.make(
         return Console.error(report.progressLine(count, paths.length, (now - running) / 1000))
       }
 
-      yield* Effect.acquireUseRelease(
-        Effect.sync(() => model.createDetector(config.detector, { seed: config.seed })),
-        (detector) =>
-          Effect.gen(function* () {
-            yield* runtime.loadWeightsInto(files.weights, model.namedVariables(detector), {
-              ignore: runtime.isOptimizerSlot,
-            })
-            yield* Console.error(
-              `detect: ${paths.length} images at ${config.test.scales.length} scales with ${files.weights}`,
-            )
-            running = performance.now()
-            printedAt = { done: 0, time: running }
-            const results = detectStream(detector, inputs, { ...config.test, decode, badImages })
-            yield* Stream.runForEach(results, ({ input, image, detections }) =>
-              Effect.gen(function* () {
-                const decoded = decodedImages.get(input.index)
-                decodedImages.delete(input.index)
-                const picture = yield* coco.drawDetections(decoded ?? input.file, detections, {
-                  names: categories.name,
-                  minScore: flags.score,
-                  out: input.picture,
-                })
-                evaluator.addImageDetections(collected, {
-                  row: input.row,
-                  detections: { ...detections, classes: detections.categories },
-                })
-                done.push({
-                  id: input.id,
-                  file_name: input.file,
-                  ...image,
-                  picture: input.picture,
-                  detections: detections.count,
-                  drawn: picture.drawn,
-                })
-                yield* progress(input.index + 1)
-              }),
-            )
-            if (printedAt.done < paths.length) yield* progress(paths.length)
-          }),
-        (detector) => Effect.sync(() => model.disposeDetector(detector)),
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const detector = yield* scopedDetector(config.detector, { seed: config.seed })
+          yield* runtime.loadWeightsInto(files.weights, model.namedVariables(detector), {
+            ignore: runtime.isOptimizerSlot,
+          })
+          yield* Console.error(
+            `detect: ${paths.length} images at ${config.test.scales.length} scales with ${files.weights}`,
+          )
+          running = performance.now()
+          printedAt = { done: 0, time: running }
+          const results = detectStream(detector, inputs, { ...config.test, decode, badImages })
+          yield* Stream.runForEach(results, ({ input, image, detections }) =>
+            Effect.gen(function* () {
+              const picture = yield* coco.drawDetections(image, detections, {
+                names: categories.name,
+                minScore: flags.score,
+                out: input.picture,
+              })
+              evaluator.addImageDetections(collected, { row: input.row, detections })
+              done.push({
+                id: input.id,
+                file_name: input.file,
+                width: image.width,
+                height: image.height,
+                picture: input.picture,
+                detections: detections.count,
+                drawn: picture.drawn,
+              })
+              yield* progress(input.index + 1)
+            }),
+          )
+          if (printedAt.done < paths.length) yield* progress(paths.length)
+        }),
       ).pipe(Effect.provide(runtime.TensorRuntime.layerQuiet))
 
       const detectSeconds = (performance.now() - running) / 1000

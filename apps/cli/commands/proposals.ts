@@ -8,7 +8,7 @@ import { UsageError } from "./_usage.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 /**
- * `sniper proposals --run-dir DIR`: SNIPER's proposals for negative chips (SNIPER.md section 3 step 2) from a run
+ * `sniper proposals --run-dir DIR`: SNIPER's proposals for negative chips (docs/sniper.md section 3 step 2) from a run
  * folder's detector: its short-schedule RPN (`rpn.safetensors`) when it has one, else its checkpoint; the run's
  * test scales; a COCO results file that `sniper chips --proposals` and `negatives.proposals` read.
  */
@@ -48,6 +48,7 @@ export const proposals = Command.make(
       const model = yield* lazyImport(() => import("@sniper/detector-model"))
       const runtime = yield* lazyImport(() => import("@sniper/tensor-runtime"))
       const { computeProposals } = yield* lazyImport(() => import("@sniper/rpn-proposals"))
+      const { scopedDetector } = yield* lazyImport(() => import("@sniper/inference"))
       const { InvalidTrainConfig } = trainer
       const config = yield* readTrainConfig(join(flags.runDir, "config.json"), {
         field: "--run-dir",
@@ -65,33 +66,26 @@ export const proposals = Command.make(
       )
       const out = Option.getOrElse(flags.out, () => join(flags.runDir, `proposals_${flags.split}.json`))
       const badImages = yield* makeBadImageLog
-      const result = yield* Effect.acquireUseRelease(
-        Effect.sync(() => model.createDetector(config.detector, { seed: config.seed })),
-        (detector) =>
-          Effect.gen(function* () {
-            const expect: Record<string, { shape: ReadonlyArray<number>; dtype: "float32" }> = {}
-            for (const [name, v] of detector.params.variables) expect[name] = { shape: v.shape, dtype: "float32" }
-            const loaded = yield* runtime.loadWeights(weights, { expect, ignore: runtime.isOptimizerSlot })
-            yield* Effect.sync(() => {
-              for (const [name, v] of detector.params.variables) v.assign(loaded.tensors[name])
-              for (const t of Object.values(loaded.tensors)) t.dispose()
-            })
-            yield* Console.error(
-              `proposals of ${dataset.images.count} ${flags.split} images at ${config.test.scales.length} scales with ${weights}`,
-            )
-            return yield* computeProposals(detector, dataset, {
-              path: out,
-              imageRoot: split.images,
-              scales: config.test.scales,
-              maxPerImage: Option.getOrUndefined(flags.maxPerImage),
-              badImages,
-              onImage: (p) =>
-                p.done % 10 === 0 || p.done === p.total
-                  ? Console.error(`${p.done}/${p.total} images, ${p.count} proposals`)
-                  : Effect.void,
-            })
-          }),
-        (detector) => Effect.sync(() => model.disposeDetector(detector)),
+      const result = yield* Effect.scoped(
+        Effect.gen(function* () {
+          // The detector's tensors are freed when this scope closes, however the run ends.
+          const detector = yield* scopedDetector(config.detector, { seed: config.seed })
+          yield* runtime.loadWeightsInto(weights, model.namedVariables(detector), { ignore: runtime.isOptimizerSlot })
+          yield* Console.error(
+            `proposals of ${dataset.images.count} ${flags.split} images at ${config.test.scales.length} scales with ${weights}`,
+          )
+          return yield* computeProposals(detector, dataset, {
+            path: out,
+            imageRoot: split.images,
+            scales: config.test.scales,
+            maxPerImage: Option.getOrUndefined(flags.maxPerImage),
+            badImages,
+            onImage: (p) =>
+              p.done % 10 === 0 || p.done === p.total
+                ? Console.error(`${p.done}/${p.total} images, ${p.count} proposals`)
+                : Effect.void,
+          })
+        }),
       )
       const failures = yield* badImages.failures
       if (failures.length > 0) yield* Console.error(formatBadImages(failures))

@@ -1,0 +1,35 @@
+/**
+ * SNIPER's whole-image multi-scale inference (docs/sniper.md section 6), the one path used by evaluation,
+ * proposals and `sniper detect`: per test scale the image is resized by the (short, long) rule with coco-io's
+ * rounding, padded only to the stride, run through the detector, mapped back with separate x and y factors and
+ * clipped to the image; each scale keeps its valid range; the scales are merged per category (Soft-NMS).
+ *
+ * ```ts
+ * import { detectStream } from "@sniper/inference"
+ * const results = detectStream(detector, rows, {
+ *   ...config.test, decode: (row) => decodeImage(imageRoot, imageRefOf(dataset, row)), badImages,
+ * }) // Stream of { input, index, image, detections }, in input order
+ * ```
+ * @module
+ */
+export {
+  checkInferenceOptions,
+  detectImage,
+  detectScaledImage,
+  type InferenceOptions,
+  mergeOptionsOf,
+  type ScaledImages,
+} from "./detect_image.ts"
+export { type DetectedImage, detectStream } from "./detect_stream.ts"
+export { type DecodeOptions, type PreparedImage, preparedImages } from "./image_stream.ts"
+export {
+  type ImageDetections,
+  type MergeOptions,
+  mergeScales,
+  proposalMerge,
+  type ScaleDetections,
+} from "./merge_scales.ts"
+export { type ScaleFrame, toOriginalFrame } from "./original_frame.ts"
+export { type Resolution, type ScaleGeometry, scaleGeometry } from "./scale_geometry.ts"
+export { type ScaledImage, scaleImage } from "./scaled_image.ts"
+export { scopedDetector } from "./scoped_detector.ts"

@@ -48,7 +48,7 @@ export const proposals = Command.make(
         field: "--run-dir",
         hint: "is it a run folder?",
       })
-      const data = yield* trainer.resolveData(config, flags.dataDir, (line) => Console.error(line))
+      const data = yield* trainer.resolveData(config, flags.dataDir)
       const split = flags.split === "train" ? data.train : data.val
       if (split === undefined) {
         return yield* new InvalidTrainConfig({ field: "data.val", problem: "is not set, so --split val has no images" })

@@ -17,6 +17,7 @@ const record = (step: number, total: number, lr: number): LogRecord => ({
   rpnBox: 0.5,
   roiClass: 2 - 0.2 * (step - 1),
   roiBox: 0.5,
+  counts: { rpnFg: 3, rpnBg: 5, rois: 8, roiFg: 2 },
 })
 // steps 1..5: total 4, 3.5, 3, 2.5, 2; the rate doubles after step 2
 const records = [1, 2, 3, 4, 5].map((s) => record(s, 4.5 - 0.5 * s, s <= 2 ? 0.001 : 0.002))

@@ -4,7 +4,14 @@ import { Effect } from "effect"
 import { captureLogs, messages } from "./log_fixtures.ts"
 import { barFits, formatDuration, progressLine, runSecondsLeft, type StepReport, withRunProgress } from "./progress.ts"
 
-const losses = { total: 1.5, rpnClass: 0.25, rpnBox: 0.125, roiClass: 1, roiBox: 0.125 }
+const losses = {
+  total: 1.5,
+  rpnClass: 0.25,
+  rpnBox: 0.125,
+  roiClass: 1,
+  roiBox: 0.125,
+  counts: { rpnFg: 3, rpnBg: 5, rois: 8, roiFg: 2 },
+}
 const report = (step: number): StepReport => ({ step, epoch: 1, epochs: 3, chips: 4, losses, rate: 0.00125 })
 
 /** A terminal stand-in: keeps what a bar writes. */

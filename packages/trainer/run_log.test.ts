@@ -16,6 +16,7 @@ const record = (step: number, total = step / 10): LogRecord => ({
   rpnBox: 0.2,
   roiClass: 0.3,
   roiBox: 0.4,
+  counts: { rpnFg: 3, rpnBg: 5, rois: 8, roiFg: 2 },
 })
 const line = (r: LogRecord) => `${JSON.stringify(r)}\n`
 

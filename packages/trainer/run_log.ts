@@ -6,20 +6,19 @@
 import { existsSync } from "node:fs"
 import { appendFile, readFile } from "node:fs/promises"
 import { join } from "node:path"
+import type { StepResult } from "@sniper/detector-model"
 import { Effect } from "effect"
 import { RunFileError } from "./errors.ts"
 import { writeFileAtomic } from "./run_dir.ts"
 
-/** One step's record: the step it ends (1-based), its epoch (1-based), the learning rate used and the losses. */
-export interface LogRecord {
+/**
+ * One step's record: the step it ends (1-based), its epoch (1-based), the learning rate used, the losses and the
+ * target counts.
+ */
+export interface LogRecord extends StepResult {
   readonly step: number
   readonly epoch: number
   readonly lr: number
-  readonly total: number
-  readonly rpnClass: number
-  readonly rpnBox: number
-  readonly roiClass: number
-  readonly roiBox: number
 }
 
 const numberFields = ["step", "epoch", "lr", "total", "rpnClass", "rpnBox", "roiClass", "roiBox"] as const

@@ -182,7 +182,8 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
                     const record: LogRecord = { step: progress.step, epoch: epoch + 1, lr: rate, ...result }
                     records.push(record)
                     yield* appendLog(runDir, record)
-                    yield* Effect.logDebug("step").pipe(Effect.annotateLogs({ ...record }))
+                    const { counts, ...terms } = record
+                    yield* Effect.logDebug("step").pipe(Effect.annotateLogs({ ...terms, ...counts }))
                     yield* bar.step({
                       step: progress.step,
                       epoch,

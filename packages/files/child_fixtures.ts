@@ -14,6 +14,8 @@ if (mode === "lock") {
       Effect.gen(function* () {
         yield* acquireLockFile(path)
         process.stdout.write("locked\n")
+        // Effect.never holds no handle: keep the process alive until it is killed
+        setInterval(() => {}, 60_000)
         yield* Effect.never
       }),
     ),

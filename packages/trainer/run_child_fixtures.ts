@@ -2,7 +2,7 @@
  * Test-only child process, killed by its test with SIGKILL:
  * `lock <runDir>` opens the run folder (taking run.lock) and prints "locked";
  * `checkpoint <runDir>` saves checkpoints of the tiny detector in a loop, progress step k, printing k;
- * `train <runDir> <dataDir> <config.json>` trains that configuration into the run folder.
+ * `train <runDir> <dataDir> <config.json> <maxSteps>` trains that configuration into the run folder.
  */
 import { readFileSync } from "node:fs"
 import { TensorRuntime } from "@sniper/tensor-runtime"
@@ -14,7 +14,7 @@ import { silentLogs } from "./log_fixtures.ts"
 import { decodeTrainConfig, train } from "./mod.ts"
 import { openRunDir } from "./run_dir.ts"
 
-const [mode, runDir, dataDir, configPath] = process.argv.slice(2)
+const [mode, runDir, dataDir, configPath, maxSteps] = process.argv.slice(2)
 const layer = Layer.merge(TensorRuntime.layerQuiet, silentLogs)
 
 const program: Effect.Effect<unknown, unknown, Scope.Scope | TensorRuntime> =
@@ -22,6 +22,8 @@ const program: Effect.Effect<unknown, unknown, Scope.Scope | TensorRuntime> =
     ? Effect.gen(function* () {
         yield* openRunDir(runDir)
         process.stdout.write("locked\n")
+        // Effect.never holds no handle: keep the process alive until it is killed
+        setInterval(() => {}, 60_000)
         yield* Effect.never
       })
     : mode === "checkpoint"
@@ -37,7 +39,7 @@ const program: Effect.Effect<unknown, unknown, Scope.Scope | TensorRuntime> =
         })
       : Effect.gen(function* () {
           const config = yield* decodeTrainConfig(JSON.parse(readFileSync(configPath, "utf8")))
-          yield* train({ config, runDir, dataDir, evaluate: false, progress: "lines" })
+          yield* train({ config, runDir, dataDir, evaluate: false, progress: "lines", maxSteps: Number(maxSteps) })
         })
 
 await Effect.runPromise(Effect.scoped(program).pipe(Effect.provide(layer)))

@@ -1,11 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
+import { killChild, startChild } from "@sniper/testing"
 import { Effect, Fiber } from "effect"
-import { killChild, startChild } from "./child_process_fixtures.ts"
 import { removeStaleTemporaries, writeAtomic, writeFileAtomic } from "./mod.ts"
 
+const childScript = fileURLToPath(new URL("./child_fixtures.ts", import.meta.url))
 const folder = () => mkdtempSync(join(tmpdir(), "sniper-files-"))
 
 describe("writeFileAtomic()", () => {
@@ -88,7 +90,7 @@ describe("writeAtomic()", () => {
     const dir = folder()
     const path = join(dir, "big.bin")
     for (const wait of [0, 23, 61]) {
-      const child = await startChild("write", path, 2)
+      const child = await startChild(childScript, ["write", path], { lines: 2 })
       await new Promise((r) => setTimeout(r, wait))
       await killChild(child)
       const bytes = readFileSync(path)

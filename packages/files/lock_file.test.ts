@@ -1,11 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
+import { deadPid, killChild, startChild } from "@sniper/testing"
 import { Effect } from "effect"
-import { deadPid, killChild, startChild } from "./child_process_fixtures.ts"
 import { acquireLockFile } from "./mod.ts"
 
+const childScript = fileURLToPath(new URL("./child_fixtures.ts", import.meta.url))
 const lockPath = () => join(mkdtempSync(join(tmpdir(), "sniper-lock-")), "run.lock")
 
 describe("acquireLockFile()", () => {
@@ -33,7 +35,7 @@ describe("acquireLockFile()", () => {
 
   it("refuses a lock held by a running process, and takes it over once that process is SIGKILLed", async () => {
     const path = lockPath()
-    const child = await startChild("lock", path)
+    const child = await startChild(childScript, ["lock", path], { lines: 1 })
     const held = await Effect.runPromise(Effect.flip(Effect.scoped(acquireLockFile(path))))
     assert.strictEqual(held._tag, "FileLocked")
     assert.strictEqual(held._tag === "FileLocked" ? held.pid : -1, child.pid)

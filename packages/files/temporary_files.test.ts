@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { basename, dirname, join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
+import { deadPid } from "@sniper/testing"
 import { Effect } from "effect"
-import { deadPid } from "./child_process_fixtures.ts"
 import { isProcessAlive, removeStaleTemporaries, temporaryPath, temporaryWriter, writeAtomic } from "./mod.ts"
 
 describe("temporaryPath() and temporaryWriter()", () => {

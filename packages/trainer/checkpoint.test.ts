@@ -1,15 +1,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import type { Detector } from "@sniper/detector-model"
 import { loadWeights, optimizerState, saveWeights, TensorRuntime, type TensorSpec } from "@sniper/tensor-runtime"
+import { killChild, startChild } from "@sniper/testing"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, type Scope } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
 import { tinyTrainConfig } from "./_tiny_config.ts"
 import { checkpointPath, loadCheckpoint, optimizerSlotProblem, saveCheckpoint } from "./checkpoint.ts"
-import { killChild, startChild } from "./child_fixtures.ts"
+
+/** The child process of the crash tests. */
+const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))
 
 const folder = () => mkdtempSync(join(tmpdir(), "trainer-checkpoint-"))
 const config = tinyTrainConfig()
@@ -141,7 +145,7 @@ describe("saveCheckpoint() / loadCheckpoint()", () => {
 
   it("a writer SIGKILLed mid-save leaves a whole checkpoint to resume from", async () => {
     const dir = folder()
-    const child = await startChild(["checkpoint", dir], { lines: 2 })
+    const child = await startChild(childScript, ["checkpoint", dir], { lines: 2 })
     await new Promise((r) => setTimeout(r, 29))
     await killChild(child)
     await Effect.runPromise(

@@ -1,14 +1,18 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { hostname, tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
+import { killChild, startChild } from "@sniper/testing"
 import { Effect, Schema } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
-import { killChild, startChild } from "./child_fixtures.ts"
 import { TrainConfig } from "./config.ts"
 import type { DataFingerprint } from "./data_fingerprint.ts"
 import { captureLogs, messages, silentLogs } from "./log_fixtures.ts"
 import { openRunDir, prepareRunDir, writeFileAtomic } from "./run_dir.ts"
+
+/** The child process of the crash tests. */
+const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))
 
 const folder = () => mkdtempSync(join(tmpdir(), "trainer-run-dir-"))
 const data: DataFingerprint = {
@@ -125,7 +129,7 @@ describe("openRunDir()", () => {
 
   it("refuses a folder a running process holds; after that process is SIGKILLed, takes the lock over and removes its temporaries", async () => {
     const dir = folder()
-    const child = await startChild(["lock", dir], { lines: 1 })
+    const child = await startChild(childScript, ["lock", dir], { lines: 1 })
     const held = await Effect.runPromise(Effect.scoped(openRunDir(dir)).pipe(Effect.flip, Effect.provide(silentLogs)))
     assert.strictEqual(held._tag, "RunLocked")
     assert.include(held.message, `process ${child.pid} on`)

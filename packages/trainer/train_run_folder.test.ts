@@ -2,15 +2,19 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { writeSynthDataset } from "@sniper/coco-io"
 import { assertNoTensorLeak, TensorRuntime } from "@sniper/tensor-runtime"
+import { killChild, startChild } from "@sniper/testing"
 import { Effect, References } from "effect"
 import { XMLValidator } from "fast-xml-parser"
 import { tinyTrainConfig } from "./_tiny_config.ts"
-import { killChild, startChild } from "./child_fixtures.ts"
 import { captureLogs, messages, silentLogs } from "./log_fixtures.ts"
 import { type TrainConfig, type TrainOptions, train } from "./mod.ts"
+
+/** The child process of the crash tests. */
+const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix))
 
@@ -151,7 +155,7 @@ describe("train() resumes only the same run", () => {
 
   it("refuses a run folder another live process trains in, and takes it over once that process is SIGKILLed", async () => {
     const runDir = temp("run-locked-")
-    const child = await startChild(["lock", runDir], { lines: 1 })
+    const child = await startChild(childScript, ["lock", runDir], { lines: 1 })
     const error = await Effect.runPromise(run({ config: tinyTrainConfig(), runDir, maxSteps: 1 }).pipe(Effect.flip))
     assert.strictEqual(error._tag, "RunLocked")
     assert.include(error.message, `process ${child.pid} on`)
@@ -170,7 +174,7 @@ describe("train() resumes only the same run", () => {
     writeFileSync(configPath, JSON.stringify(config))
     const killed = temp("run-killed-")
     const logged = () => existsSync(join(killed, "log.jsonl")) && records(killed).length >= 3
-    const child = await startChild(["train", killed, dataDir, configPath, "7"], { ready: logged })
+    const child = await startChild(childScript, ["train", killed, dataDir, configPath, "7"], { ready: logged })
     await killChild(child)
     const before = records(killed).length
     assert.isBelow(before, uninterrupted.steps, "the child was killed before it finished")

@@ -1,11 +1,12 @@
-/** Test-only: start and SIGKILL the child processes of `run_child_fixtures.ts`. */
-import { type ChildProcess, spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
+/** Child processes for crash tests: start a script, wait until it is ready, SIGKILL it (no cleanup can run). */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 
-const script = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))
-
-/** Starts the child with `args`; resolves once `ready()` holds (polled) or it printed `lines` lines. */
+/**
+ * Runs `script` with `args` on this Node; resolves once it has printed `lines` lines, or once `ready()` holds
+ * (polled every 20 ms); rejects if it exits before.
+ */
 export async function startChild(
+  script: string,
   args: ReadonlyArray<string>,
   until: { readonly lines?: number; readonly ready?: () => boolean },
 ): Promise<ChildProcess> {
@@ -21,7 +22,7 @@ export async function startChild(
     }
     child.on("exit", (code) => {
       clearInterval(timer)
-      reject(new Error(`child ${args[0]} exited early with code ${code}`))
+      reject(new Error(`child ${args.join(" ")} exited early with code ${code}`))
     })
     child.stdout?.on("data", (chunk: Buffer) => {
       seen += chunk.toString().split("\n").filter(Boolean).length
@@ -31,10 +32,16 @@ export async function startChild(
   return child
 }
 
-/** Kills the child with SIGKILL (no finalizer runs) and waits until it is reaped. */
+/** Kills the child with SIGKILL and waits until it is reaped (a killed, unreaped child still looks alive). */
 export async function killChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
+  if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once("exit", resolve))
   child.kill("SIGKILL")
   await exited
+}
+
+/** The id of a process that ran and has ended (reaped). */
+export function deadPid(): number {
+  const out = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" })
+  return Number(out.stdout)
 }

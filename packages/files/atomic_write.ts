@@ -8,7 +8,7 @@ import { type FileHandle, open, rename, rm } from "node:fs/promises"
 import { dirname } from "node:path"
 import { Effect } from "effect"
 import { FileWriteError, problemOf } from "./errors.ts"
-import { holdTemporary, temporaryPath } from "./temporary_files.ts"
+import { temporaryPath } from "./temporary_files.ts"
 
 /**
  * Writes `path` atomically through `write`, which writes the content into the temporary file's handle (in order,
@@ -20,7 +20,6 @@ export function writeAtomic<A, E, R>(
 ): Effect.Effect<A, E | FileWriteError, R> {
   return Effect.suspend(() => {
     const temp = temporaryPath(path)
-    const held = holdTemporary(temp)
     const attempt = <T>(f: () => Promise<T>) =>
       Effect.tryPromise({ try: f, catch: (cause) => new FileWriteError({ path, problem: problemOf(cause) }) })
     const written = Effect.acquireUseRelease(
@@ -32,10 +31,7 @@ export function writeAtomic<A, E, R>(
       Effect.tap(() => attempt(() => rename(temp, path))),
       Effect.tap(() => attempt(() => syncFolder(dirname(path)))),
       Effect.onExit((exit) =>
-        Effect.promise(async () => {
-          if (exit._tag === "Failure") await rm(temp, { force: true }).catch(() => undefined)
-          held.release()
-        }),
+        exit._tag === "Failure" ? Effect.promise(() => rm(temp, { force: true }).catch(() => undefined)) : Effect.void,
       ),
     )
   })

@@ -7,7 +7,7 @@
  * yield* writeFileAtomic("runs/a/config.json", JSON.stringify(config))
  * yield* Effect.scoped(Effect.gen(function* () {
  *   yield* acquireLockFile("runs/a/run.lock")     // FileLocked while another live process holds it
- *   yield* removeStaleTemporaries("runs/a", { owned: true })
+ *   yield* removeStaleTemporaries("runs/a")   // temporaries of killed writers
  * }))
  * ```
  * @module

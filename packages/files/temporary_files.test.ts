@@ -36,34 +36,31 @@ describe("isProcessAlive()", () => {
 })
 
 describe("removeStaleTemporaries()", () => {
-  it.effect(
-    "removes the temporaries of ended processes; with owned, those of running ones too, never writes in progress",
-    () =>
-      Effect.gen(function* () {
-        const dir = mkdtempSync(join(tmpdir(), "sniper-stale-"))
-        const dead = deadPid()
-        const names = {
-          deadNew: `.config.json.${dead}-1.partial`,
-          deadOld: `log.jsonl.tmp-${dead}`,
-          alive: `.metrics.json.${process.pid}-999999.partial`,
-          kept: "config.json",
-        }
-        for (const name of Object.values(names)) writeFileSync(join(dir, name), "x")
-        assert.deepStrictEqual(yield* removeStaleTemporaries(dir), [names.deadNew, names.deadOld].sort())
-        assert.deepStrictEqual(readdirSync(dir).sort(), [names.alive, names.kept].sort())
-        // A write in progress in this folder survives even an owned cleanup.
-        const path = join(dir, "slow.json")
-        yield* writeAtomic(path, (file) =>
-          Effect.gen(function* () {
-            yield* Effect.promise(() => file.writeFile("slow"))
-            const removed = yield* removeStaleTemporaries(dir, { owned: true })
-            assert.deepStrictEqual(removed, [names.alive])
-          }),
-        )
-        assert.deepStrictEqual(readdirSync(dir).sort(), [names.kept, "slow.json"])
-      }),
+  it.effect("removes the temporaries of ended processes, keeps those of running ones and every other file", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "sniper-stale-"))
+      const dead = deadPid()
+      const names = {
+        deadNew: `.config.json.${dead}-1.partial`,
+        deadOld: `log.jsonl.tmp-${dead}`,
+        alive: `.metrics.json.${process.pid}-999999.partial`,
+        kept: "config.json",
+      }
+      for (const name of Object.values(names)) writeFileSync(join(dir, name), "x")
+      assert.deepStrictEqual(yield* removeStaleTemporaries(dir), [names.deadNew, names.deadOld].sort())
+      assert.deepStrictEqual(readdirSync(dir).sort(), [names.alive, names.kept].sort())
+      // a write in progress in this folder is never taken for stale
+      const path = join(dir, "slow.json")
+      yield* writeAtomic(path, (file) =>
+        Effect.gen(function* () {
+          yield* Effect.promise(() => file.writeFile("slow"))
+          assert.strictEqual(readdirSync(dir).length, 3)
+          assert.deepStrictEqual(yield* removeStaleTemporaries(dir), [])
+        }),
+      )
+      assert.deepStrictEqual(readdirSync(dir).sort(), [names.alive, names.kept, "slow.json"].sort())
+    }),
   )
-
   it.effect("fails with FileWriteError naming a missing folder", () =>
     Effect.gen(function* () {
       const error = yield* removeStaleTemporaries("/no/such/folder").pipe(Effect.flip)

@@ -9,18 +9,10 @@ import { FileWriteError, problemOf } from "./errors.ts"
 import { isProcessAlive } from "./process_alive.ts"
 
 let counter = 0
-/** Temporaries of this process whose write has not ended (never stale). */
-const inFlight = new Set<string>()
 
 /** A fresh temporary path beside `path`, recognisable by `temporaryWriter`. */
 export function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}-${++counter}.partial`)
-}
-
-/** Marks a temporary as being written by this process (until `release`), so no cleanup removes it. */
-export function holdTemporary(path: string): { readonly release: () => void } {
-  inFlight.add(path)
-  return { release: () => inFlight.delete(path) }
 }
 
 // The current name, then the names earlier versions of this project used (run_dir, safetensors, results files).
@@ -36,14 +28,11 @@ export function temporaryWriter(name: string): number | undefined {
 }
 
 /**
- * Removes the temporaries in `dir` that no write is still producing, and returns their names: those of processes
- * no longer running, or, with `owned` (the caller holds the folder, e.g. by a lock file), all but this process's
- * writes in progress — a dead process's id may have been reused by now.
+ * Removes the temporaries in `dir` whose writer no longer runs (killed in mid-write), and returns their names.
+ * A temporary of a running process is kept, even when that id was reused by another process since: a leftover
+ * file costs less than a live write broken.
  */
-export const removeStaleTemporaries = Effect.fn("removeStaleTemporaries")(function* (
-  dir: string,
-  options: { readonly owned?: boolean } = {},
-) {
+export const removeStaleTemporaries = Effect.fn("removeStaleTemporaries")(function* (dir: string) {
   const names = yield* Effect.tryPromise({
     try: () => readdir(dir),
     catch: (cause) => new FileWriteError({ path: dir, problem: problemOf(cause) }),
@@ -51,8 +40,7 @@ export const removeStaleTemporaries = Effect.fn("removeStaleTemporaries")(functi
   const stale = names
     .filter((name) => {
       const pid = temporaryWriter(name)
-      if (pid === undefined || inFlight.has(join(dir, name))) return false
-      return options.owned === true || !isProcessAlive(pid)
+      return pid !== undefined && !isProcessAlive(pid)
     })
     .sort()
   for (const name of stale) {

@@ -45,7 +45,7 @@ export const openRunDir = Effect.fn("openRunDir")(function* (runDir: string) {
   if (stale !== undefined) {
     yield* Effect.logInfo(`run.lock: took over from process ${stale.pid}, which no longer runs`)
   }
-  const removed = yield* removeStaleTemporaries(runDir, { owned: true }).pipe(
+  const removed = yield* removeStaleTemporaries(runDir).pipe(
     Effect.mapError((error) => new RunFileError({ path: runDir, problem: error.problem })),
   )
   if (removed.length > 0) yield* Effect.logInfo(`removed temporary files a killed run left: ${removed.join(", ")}`)

@@ -13,13 +13,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Every leaf where `current` differs from `saved` (an absent field compares as undefined), depth first in
  * `saved`'s key order, then fields only `current` has. Arrays of different lengths differ as a whole.
  */
-export function configDifferences(saved: unknown, current: unknown, field = ""): Array<Difference> {
+export function configDifferences(saved: unknown, current: unknown): Array<Difference> {
+  return differencesAt("", saved, current)
+}
+
+function differencesAt(field: string, saved: unknown, current: unknown): Array<Difference> {
   if (Array.isArray(saved) && Array.isArray(current) && saved.length === current.length) {
-    return saved.flatMap((v, i) => configDifferences(v, current[i], `${field}[${i}]`))
+    return saved.flatMap((v, i) => differencesAt(`${field}[${i}]`, v, current[i]))
   }
   if (isRecord(saved) && isRecord(current)) {
     const keys = [...Object.keys(saved), ...Object.keys(current).filter((k) => !(k in saved))]
-    return keys.flatMap((k) => configDifferences(saved[k], current[k], field === "" ? k : `${field}.${k}`))
+    return keys.flatMap((k) => differencesAt(field === "" ? k : `${field}.${k}`, saved[k], current[k]))
   }
   return JSON.stringify(saved) === JSON.stringify(current) ? [] : [{ field, saved, current }]
 }

@@ -83,7 +83,7 @@ describe("writeLossPlot()", () => {
   it.effect("writes loss.svg in the run folder", () =>
     Effect.gen(function* () {
       const dir = mkdtempSync(join(tmpdir(), "trainer-plot-"))
-      yield* writeLossPlot(dir, records, "tiny")
+      yield* writeLossPlot(dir, records, { title: "tiny" })
       const svg = readFileSync(join(dir, "loss.svg"), "utf8")
       assert.isTrue(XMLValidator.validate(svg) === true)
       assert.include(svg, "tiny")

@@ -74,8 +74,8 @@ export function lossPlotSpec(
 export const writeLossPlot = Effect.fn("writeLossPlot")(function* (
   runDir: string,
   records: ReadonlyArray<LogRecord>,
-  title?: string,
+  options: { readonly title?: string } = {},
 ) {
-  const svg = yield* renderSvg(lossPlotSpec(records, { title }))
+  const svg = yield* renderSvg(lossPlotSpec(records, options))
   yield* writeFileAtomic(join(runDir, "loss.svg"), svg)
 })

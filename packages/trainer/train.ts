@@ -96,6 +96,13 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
     }),
   )
 
+  if (planEpoch(trainSet, chips, { seed: config.seed, epoch: 0, flip: config.chips.flip }).chipCount === 0) {
+    return yield* new NoTrainingData({
+      source: trainSet.source,
+      reason: "no chip covers any of its boxes at any scale (are they all smaller than a pixel or two?)",
+    })
+  }
+
   return yield* Effect.scoped(
     Effect.gen(function* () {
       yield* openRunDir(runDir)
@@ -125,17 +132,11 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
       const planOf = (epoch: number) =>
         planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip, proposals })
       const firstPlan = planOf(0)
-      if (firstPlan.chipCount === 0) {
-        return yield* new NoTrainingData({
-          source: "chips.validRanges",
-          reason: `no chip: none of the boxes of "${trainSet.source}" falls in a valid range at any scale`,
-        })
-      }
       const stepsPerEpoch = Math.max(1, Math.ceil(firstPlan.chipCount / config.chipsPerBatch))
       const save = (p: Progress) =>
         Effect.andThen(
           saveCheckpoint(runDir, detector, optimizer, p),
-          writeLossPlot(runDir, records, config.name).pipe(
+          writeLossPlot(runDir, records, { title: `${config.name}: losses and learning rate` }).pipe(
             Effect.catchTag("PlotError", (e) => Effect.logWarning(`loss.svg not redrawn: ${e.message}`)),
           ),
         )

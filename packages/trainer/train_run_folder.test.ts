@@ -80,6 +80,21 @@ describe("train() refuses to train on nothing", () => {
     60_000,
   )
 
+  it.effect("boxes no chip can hold, before the run folder is made", () =>
+    Effect.gen(function* () {
+      const { config } = yield* ownData()
+      const path = config.data.train!.annotations
+      const json = JSON.parse(readFileSync(path, "utf8"))
+      for (const a of json.annotations) a.bbox = [a.bbox[0], a.bbox[1], 0.5, 0.5]
+      writeFileSync(path, JSON.stringify(json))
+      const runDir = join(temp("run-no-chip-"), "run")
+      const error = yield* run({ config, runDir }).pipe(Effect.flip)
+      assert.strictEqual(error._tag, "NoTrainingData")
+      assert.include(error.message, `"${path}": no chip covers any of its boxes at any scale`)
+      assert.isFalse(existsSync(runDir))
+    }),
+  )
+
   it.effect("broken val annotations, before the first step", () =>
     Effect.gen(function* () {
       const { config } = yield* ownData()

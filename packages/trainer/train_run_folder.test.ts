@@ -21,7 +21,7 @@ const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix))
 /** A tiny synthetic data set of its own (tests below damage theirs), and the tiny config naming its files. */
 function ownData(overrides: Partial<TrainConfig> = {}) {
   const dir = temp("trainer-own-data-")
-  const base = tinyTrainConfig(overrides)
+  const base = tinyTrainConfig({ data: { synthetic: { images: 3, seed: 3, valFraction: 0.34 } }, ...overrides })
   const split = (name: string) => ({
     annotations: join(dir, "annotations", `instances_${name}.json`),
     images: join(dir, "images", name),
@@ -184,7 +184,7 @@ describe("train() resumes only the same run", () => {
     const dataDir = temp("trainer-kill-data-")
     const config = tinyTrainConfig({ epochs: 2 })
     const whole = temp("run-whole-")
-    const uninterrupted = await Effect.runPromise(run({ config, runDir: whole, dataDir, maxSteps: 7 }))
+    const uninterrupted = await Effect.runPromise(run({ config, runDir: whole, dataDir, maxSteps: 6 }))
     const configPath = join(temp("cfg-"), "config.json")
     writeFileSync(configPath, JSON.stringify(config))
     const killed = temp("run-killed-")
@@ -192,11 +192,11 @@ describe("train() resumes only the same run", () => {
     const lines = () =>
       existsSync(join(killed, "log.jsonl")) ? readFileSync(join(killed, "log.jsonl"), "utf8").split("\n").length - 1 : 0
     const logged = () => lines() >= 3
-    const child = await startChild(childScript, ["train", killed, dataDir, configPath, "7"], { ready: logged })
+    const child = await startChild(childScript, ["train", killed, dataDir, configPath, "6"], { ready: logged })
     await killChild(child)
     const before = lines()
     assert.isBelow(before, uninterrupted.steps, "the child was killed before it finished")
-    const resumed = await Effect.runPromise(run({ config, runDir: killed, dataDir, maxSteps: 7 }))
+    const resumed = await Effect.runPromise(run({ config, runDir: killed, dataDir, maxSteps: 6 }))
     assert.strictEqual(resumed.steps, uninterrupted.steps)
     assert.deepStrictEqual(records(killed), records(whole))
     assert.deepStrictEqual(readdirSync(killed).sort(), readdirSync(whole).sort())

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, Stream } from "effect"
@@ -149,5 +149,32 @@ describe("writeDetections()", () => {
       assert.include(String(exit), "Cannot write detections: image row must be in the dataset, current value is 3")
       assert.throws(() => readFileSync(path))
     }),
+  )
+
+  it.effect(
+    "fails with NonFiniteDetection naming image and index for a NaN score or an infinite box, and leaves no file",
+    () =>
+      Effect.gen(function* () {
+        const dataset = yield* tiny
+        const dir = tempDir()
+        const path = join(dir, "out.json")
+        const batch = (score: number, w: number): Detections => ({
+          count: 2,
+          image: Int32Array.of(0, 2),
+          category: Int32Array.of(0, 1),
+          bbox: Float64Array.of(1, 2, 3, 4, 5, 6, w, 8),
+          score: Float64Array.of(0.5, score),
+        })
+        const nan = yield* writeDetectionStream(path, dataset, Stream.make(batch(0.1, 7), batch(Number.NaN, 7))).pipe(
+          Effect.flip,
+        )
+        assert.strictEqual(nan._tag, "NonFiniteDetection")
+        if (nan._tag !== "NonFiniteDetection") return
+        assert.deepStrictEqual([nan.index, nan.imageId, nan.field], [3, 20, "score"])
+        assert.include(nan.message, `Cannot write "${path}": detection 3 (image 20) has score NaN`)
+        const inf = yield* writeDetections(path, dataset, batch(0.2, Number.POSITIVE_INFINITY)).pipe(Effect.flip)
+        assert.include(inf.message, "detection 1 (image 20) has bbox[2] Infinity")
+        assert.deepStrictEqual(readdirSync(dir), [])
+      }),
   )
 })

@@ -1,5 +1,5 @@
-import { open, rename, rm } from "node:fs/promises"
-import { Effect, Stream } from "effect"
+import { FileWriteError, writeAtomic } from "@sniper/files"
+import { Effect, Schema, Stream } from "effect"
 import { Column, float64, int32 } from "./_columns.ts"
 import { idOf, Problems } from "./_problems.ts"
 import { readJsonRecords } from "./_read_json.ts"
@@ -81,46 +81,78 @@ export const readDetections = Effect.fn("readDetections")(function* (
 /** Detections a write formats into one string before handing it to the file. */
 const WRITE_BATCH = 20_000
 
+/** A detection with a score or box coordinate that is NaN or infinite (a diverged model): no results file holds it. */
+export class NonFiniteDetection extends Schema.TaggedError<NonFiniteDetection>()("NonFiniteDetection", {
+  file: Schema.String,
+  /** The detection's index in the file being written. */
+  index: Schema.Number,
+  imageId: Schema.Number,
+  /** "score" or "bbox[i]". */
+  field: Schema.String,
+  value: Schema.Number,
+}) {
+  override get message() {
+    return `Cannot write "${this.file}": detection ${this.index} (image ${this.imageId}) has ${this.field} ${this.value}; scores and boxes must be finite`
+  }
+}
+
 /**
  * Writes a COCO results file from a stream of detection batches, one batch in memory at a time. The file appears
- * whole or not at all: it is written beside `path` and renamed at the end.
+ * whole or not at all (@sniper/files' atomic write). A NaN or infinite score or box fails with NonFiniteDetection.
  */
-export const writeDetectionStream = Effect.fn("writeDetectionStream")(
-  function* <E, R>(path: string, dataset: Dataset, batches: Stream.Stream<Detections, E, R>) {
-    const temporary = `${path}.${process.pid}.partial`
-    const writeError = (cause: unknown) =>
-      new CocoWriteError({ file: path, problem: cause instanceof Error ? cause.message : String(cause) })
-    const handle = yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => open(temporary, "w"), catch: writeError }),
-      (handle) => Effect.promise(() => handle.close()),
-    )
-    const write = (text: string) => Effect.tryPromise({ try: () => handle.write(text), catch: writeError })
-    let written = 0
-    yield* write("[")
-    yield* Stream.runForEach(batches, (detections) =>
-      Effect.gen(function* () {
-        checkDetections(detections, dataset)
-        for (let from = 0; from < detections.count; from += WRITE_BATCH) {
-          const to = Math.min(detections.count, from + WRITE_BATCH)
-          const text = formatDetections(detections, dataset, from, to)
-          yield* write(written === 0 ? text : `,\n${text}`)
-          written += to - from
-        }
-      }),
-    )
-    yield* write("]\n")
-    yield* Effect.tryPromise({ try: () => rename(temporary, path), catch: writeError })
-    return written
-  },
-  (effect, path) =>
-    Effect.scoped(effect).pipe(
-      Effect.onError(() => Effect.promise(() => rm(`${path}.${process.pid}.partial`, { force: true }))),
+export const writeDetectionStream = Effect.fn("writeDetectionStream")(function* <E, R>(
+  path: string,
+  dataset: Dataset,
+  batches: Stream.Stream<Detections, E, R>,
+) {
+  const writeError = (cause: unknown) =>
+    new CocoWriteError({ file: path, problem: cause instanceof Error ? cause.message : String(cause) })
+  return yield* writeAtomic(path, (file) =>
+    Effect.gen(function* () {
+      const write = (text: string) => Effect.tryPromise({ try: () => file.writeFile(text), catch: writeError })
+      let written = 0
+      yield* write("[")
+      yield* Stream.runForEach(batches, (detections) =>
+        Effect.gen(function* () {
+          checkDetections(detections, dataset)
+          const bad = nonFinite(detections, dataset, { file: path, first: written })
+          if (bad !== undefined) return yield* bad
+          for (let from = 0; from < detections.count; from += WRITE_BATCH) {
+            const to = Math.min(detections.count, from + WRITE_BATCH)
+            const text = formatDetections(detections, dataset, from, to)
+            yield* write(written === 0 ? text : `,\n${text}`)
+            written += to - from
+          }
+        }),
+      )
+      yield* write("]\n")
+      return written
+    }),
+  ).pipe(
+    Effect.mapError((error) =>
+      error instanceof FileWriteError ? new CocoWriteError({ file: path, problem: error.problem }) : error,
     ),
-)
+  )
+})
 
 /** Writes a COCO results file; returns the number of detections written. */
 export function writeDetections(path: string, dataset: Dataset, detections: Detections) {
   return writeDetectionStream(path, dataset, Stream.succeed(detections))
+}
+
+/** The first NaN or infinite score or box coordinate of a batch whose first detection has file index `first`. */
+function nonFinite(
+  d: Detections,
+  dataset: Dataset,
+  at: { readonly file: string; readonly first: number },
+): NonFiniteDetection | undefined {
+  const bad = (k: number, field: string, value: number) =>
+    new NonFiniteDetection({ file: at.file, index: at.first + k, imageId: dataset.images.id[d.image[k]], field, value })
+  for (let k = 0; k < d.count; k++) {
+    if (!Number.isFinite(d.score[k])) return bad(k, "score", d.score[k])
+    for (let j = 0; j < 4; j++) if (!Number.isFinite(d.bbox[4 * k + j])) return bad(k, `bbox[${j}]`, d.bbox[4 * k + j])
+  }
+  return undefined
 }
 
 function formatDetections(d: Detections, dataset: Dataset, from: number, to: number): string {
@@ -136,7 +168,7 @@ function formatDetections(d: Detections, dataset: Dataset, from: number, to: num
   return parts.join(",\n")
 }
 
-/** Programmer errors: columns of the wrong length, rows outside the dataset, non-finite numbers. */
+/** Programmer errors: columns of the wrong length, rows outside the dataset. */
 function checkDetections(d: Detections, dataset: Dataset): void {
   const n = d.count
   if (d.image.length < n || d.category.length < n || d.score.length < n || d.bbox.length < 4 * n) {
@@ -152,14 +184,6 @@ function checkDetections(d: Detections, dataset: Dataset): void {
       throw new RangeError(
         `Cannot write detections: category index must be in the dataset, current value is ${d.category[k]}`,
       )
-    }
-    if (!Number.isFinite(d.score[k])) {
-      throw new RangeError(`Cannot write detections: score must be finite, current value is ${d.score[k]}`)
-    }
-  }
-  for (let k = 0; k < 4 * n; k++) {
-    if (!Number.isFinite(d.bbox[k])) {
-      throw new RangeError(`Cannot write detections: bbox must be finite, current value is ${d.bbox[k]}`)
     }
   }
 }

@@ -11,6 +11,7 @@
  */
 export type { Dataset, Detections } from "./dataset.ts"
 export {
+  NonFiniteDetection,
   type ReadDetectionsOptions,
   readDetections,
   writeDetectionStream,

@@ -32,4 +32,3 @@ export {
 export { type ScaleFrame, toOriginalFrame } from "./original_frame.ts"
 export { type Resolution, type ScaleGeometry, scaleGeometry } from "./scale_geometry.ts"
 export { type ScaledImage, scaleImage } from "./scaled_image.ts"
-export { scopedDetector } from "./scoped_detector.ts"

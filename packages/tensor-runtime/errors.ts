@@ -58,3 +58,16 @@ export class WeightsMismatch extends Schema.TaggedError<WeightsMismatch>()("Weig
     return `Cannot load weights from "${this.path}" into this model: ${shown}${more}`
   }
 }
+
+/** A weights file whose bytes changed after it was written (disk or copy damage): a tensor fails its checksum. */
+export class WeightsCorrupt extends Schema.TaggedError<WeightsCorrupt>()("WeightsCorrupt", {
+  path: Schema.String,
+  /** The tensor at fault, "" when the checksum record itself is damaged. */
+  tensor: Schema.String,
+  problem: Schema.String,
+}) {
+  override get message() {
+    const what = this.tensor === "" ? "" : ` tensor "${this.tensor}"`
+    return `Cannot read weights from "${this.path}": it is damaged,${what} ${this.problem}; restore the file from a copy or delete it`
+  }
+}

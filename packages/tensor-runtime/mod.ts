@@ -27,6 +27,7 @@ export { checkpoint } from "./checkpoint.ts"
 export {
   BackendUnavailable,
   UnknownBackend,
+  WeightsCorrupt,
   WeightsFileError,
   WeightsMismatch,
   WeightsWriteError,

@@ -4,6 +4,7 @@
  * then the raw little-endian, row-major tensor bytes, offsets relative to the end of the header.
  * Pure functions over bytes; files and tensors are handled in weights.ts.
  */
+import { crc32 } from "node:zlib"
 
 /** The safetensors dtypes tfjs can hold, and their tfjs names. */
 export const SAFETENSORS_DTYPES = { F32: "float32", I32: "int32", BOOL: "bool" } as const
@@ -133,4 +134,52 @@ export function decodeHeader(prefix: Uint8Array, fileSize: number): Header | str
       : `${fileSize - at} bytes follow the last tensor (corrupt or not safetensors)`
   }
   return { entries, metadata, dataStart }
+}
+
+/**
+ * The `__metadata__` key under which this project's writer stores each tensor's CRC-32 (a JSON object of name to
+ * 8 hex digits), so that flipped bytes in the data section are found on load. Files without it load unchecked.
+ */
+export const CHECKSUM_KEY = "sniper.crc32"
+
+/** CRC-32 (zlib's) of a tensor's bytes, as 8 hex digits. */
+export function tensorChecksum(bytes: Uint8Array): string {
+  return crc32(bytes).toString(16).padStart(8, "0")
+}
+
+/** The metadata value of CHECKSUM_KEY for `tensors`. */
+export function encodeChecksums(tensors: ReadonlyArray<Pick<TensorBytes, "name" | "bytes">>): string {
+  return JSON.stringify(Object.fromEntries(tensors.map((t) => [t.name, tensorChecksum(t.bytes)])))
+}
+
+/**
+ * Checks every tensor of a decoded file against its stored checksum. Returns undefined when all agree (or the file
+ * has none), else the first tensor at fault (`""` when the checksum record itself is damaged) and why.
+ */
+export function checksumProblem(
+  header: Header,
+  file: Uint8Array,
+): { readonly tensor: string; readonly problem: string } | undefined {
+  const stored = header.metadata[CHECKSUM_KEY]
+  if (stored === undefined) return undefined
+  let sums: unknown
+  try {
+    sums = JSON.parse(stored)
+  } catch {
+    return { tensor: "", problem: `its ${CHECKSUM_KEY} metadata is not JSON` }
+  }
+  if (sums === null || typeof sums !== "object" || Array.isArray(sums)) {
+    return { tensor: "", problem: `its ${CHECKSUM_KEY} metadata is not an object of checksums` }
+  }
+  const byName = sums as Record<string, unknown>
+  for (const e of header.entries) {
+    const want = byName[e.name]
+    if (typeof want !== "string") return { tensor: e.name, problem: "has no checksum although the file has checksums" }
+    const got = tensorChecksum(file.subarray(e.begin, e.end))
+    if (got !== want) return { tensor: e.name, problem: `has CRC-32 ${got}, but ${want} was written` }
+  }
+  const names = new Set(header.entries.map((e) => e.name))
+  const lost = Object.keys(byName).find((name) => !names.has(name))
+  if (lost !== undefined) return { tensor: lost, problem: "has a checksum but is missing from the file" }
+  return undefined
 }

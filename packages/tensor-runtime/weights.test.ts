@@ -24,7 +24,9 @@ describe("saveWeights() / loadWeights()", () => {
       yield* saveWeights(path, { a })
       a.dispose()
       const bytes = readFileSync(path)
-      const json = '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'
+      // CRC-32 of the 8 data bytes, computed apart (Python's zlib.crc32): 0x2e3fa576
+      const json =
+        '{"__metadata__":{"sniper.crc32":"{\\"a\\":\\"2e3fa576\\"}"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'
       const padded = Math.ceil(json.length / 8) * 8
       assert.strictEqual(bytes.readBigUInt64LE(0), BigInt(padded))
       assert.strictEqual(bytes.subarray(8, 8 + padded).toString(), json.padEnd(padded, " "))
@@ -127,11 +129,57 @@ describe("saveWeights() / loadWeights()", () => {
         if (result._tag === "Success") {
           tf.dispose(Object.values(result.success.tensors))
         } else {
-          assert.strictEqual(result.failure._tag, "WeightsFileError")
+          // a flip inside the checksum record or a tensor name is found by the checksums
+          assert.oneOf(result.failure._tag, ["WeightsFileError", "WeightsCorrupt"])
         }
         assert.strictEqual(liveTensors(), before)
       }),
     { arbitrary: { runs: 30 } },
+  )
+
+  it.prop(
+    "names the tensor whose data has a flipped byte, and creates nothing",
+    { at: int(0, 10_000), bit: int(0, 7) },
+    ({ at, bit }) =>
+      Effect.gen(function* () {
+        const path = join(folder(), "c.safetensors")
+        const t = { first: tf.ones([7, 3]), second: tf.ones([50], "int32"), third: tf.tensor1d([1, 0], "bool") }
+        yield* saveWeights(path, t, { metadata: { step: "4" } })
+        tf.dispose(Object.values(t))
+        const bytes = readFileSync(path)
+        const dataStart = 8 + Number(bytes.readBigUInt64LE(0))
+        const offset = at % (bytes.length - dataStart)
+        bytes[dataStart + offset] ^= 1 << bit
+        writeFileSync(path, bytes)
+        const before = liveTensors()
+        const error = yield* loadWeights(path).pipe(Effect.flip)
+        assert.strictEqual(liveTensors(), before)
+        assert.strictEqual(error._tag, "WeightsCorrupt")
+        // 84 bytes of "first", then 200 of "second", then 2 of "third"
+        const tensor = offset < 84 ? "first" : offset < 284 ? "second" : "third"
+        assert.include(error.message, `"${path}": it is damaged, tensor "${tensor}" has CRC-32`)
+      }),
+    { arbitrary: { runs: 25 } },
+  )
+
+  it.effect("keeps its checksums out of the metadata it returns, and reserves their key", () =>
+    Effect.gen(function* () {
+      const path = join(folder(), "k.safetensors")
+      const a = tf.ones([2])
+      yield* saveWeights(path, { a }, { metadata: { step: "1" } })
+      const header = JSON.parse(
+        readFileSync(path)
+          .subarray(8, 8 + Number(readFileSync(path).readBigUInt64LE(0)))
+          .toString(),
+      )
+      assert.deepStrictEqual(Object.keys(header.__metadata__).sort(), ["sniper.crc32", "step"])
+      const loaded = yield* loadWeights(path)
+      assert.deepStrictEqual(loaded.metadata, { step: "1" })
+      tf.dispose(Object.values(loaded.tensors))
+      const exit = yield* saveWeights(path, { a }, { metadata: { "sniper.crc32": "x" } }).pipe(Effect.exit)
+      assert.include(String(exit), 'metadata key "sniper.crc32" is reserved')
+      a.dispose()
+    }),
   )
 
   it.effect("reports an unwritable folder and leaves nothing behind", () =>

@@ -1,15 +1,25 @@
 /**
- * Named tensors on disk as safetensors. Writes are atomic (temp file in the same folder, fsync, rename,
- * fsync of the folder), so a kill at any moment leaves the previous file intact; loads check the whole file
- * and the expected names, shapes and dtypes before creating any tensor.
+ * Named tensors on disk as safetensors. Writes are atomic (@sniper/files: temp file in the same folder, fsync,
+ * rename, fsync of the folder), so a kill at any moment leaves the previous file intact, and carry a CRC-32 per
+ * tensor; loads check the whole file, the checksums and the expected names, shapes and dtypes before creating any
+ * tensor.
  */
-import { open, readFile, rename, rm } from "node:fs/promises"
+import { readFile } from "node:fs/promises"
 import { endianness } from "node:os"
-import { basename, dirname, join } from "node:path"
+import { writeFileAtomic } from "@sniper/files"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { WeightsFileError, WeightsMismatch, WeightsWriteError } from "./errors.ts"
-import { decodeHeader, encodeHeader, type Header, SAFETENSORS_DTYPES, type TfDtype } from "./safetensors.ts"
+import { WeightsCorrupt, WeightsFileError, WeightsMismatch, WeightsWriteError } from "./errors.ts"
+import {
+  CHECKSUM_KEY,
+  checksumProblem,
+  decodeHeader,
+  encodeChecksums,
+  encodeHeader,
+  type Header,
+  SAFETENSORS_DTYPES,
+  type TfDtype,
+} from "./safetensors.ts"
 
 /** What a loader expects of one tensor. */
 export interface TensorSpec {
@@ -23,7 +33,6 @@ export interface LoadedWeights {
 }
 
 const supported = Object.values(SAFETENSORS_DTYPES) as ReadonlyArray<string>
-let tempCounter = 0
 
 function problemOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause)
@@ -35,7 +44,8 @@ function checkHost(): void {
 
 /**
  * Writes `tensors` (model weights, optimizer slots, ...) to `path` in safetensors format, with optional
- * string `metadata` (e.g. the step). Fails with WeightsWriteError, leaving no partial file behind.
+ * string `metadata` (e.g. the step) and each tensor's checksum. Fails with WeightsWriteError, leaving no partial
+ * file behind.
  */
 export const saveWeights = Effect.fn("saveWeights")(function* (
   path: string,
@@ -43,6 +53,9 @@ export const saveWeights = Effect.fn("saveWeights")(function* (
   options: { readonly metadata?: Readonly<Record<string, string>> } = {},
 ) {
   checkHost()
+  if (options.metadata !== undefined && CHECKSUM_KEY in options.metadata) {
+    throw new RangeError(`Cannot save weights: metadata key "${CHECKSUM_KEY}" is reserved, current metadata has it`)
+  }
   for (const [name, t] of Object.entries(tensors)) {
     if (!supported.includes(t.dtype)) {
       throw new RangeError(
@@ -63,30 +76,11 @@ export const saveWeights = Effect.fn("saveWeights")(function* (
   )
   const header = encodeHeader(
     parts.map((p) => ({ ...p, byteLength: p.bytes.byteLength })),
-    options.metadata,
+    { ...options.metadata, [CHECKSUM_KEY]: encodeChecksums(parts) },
   )
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${++tempCounter}`)
-  const write = async () => {
-    const file = await open(temp, "wx")
-    try {
-      await file.write(header)
-      for (const p of parts) await file.write(p.bytes)
-      await file.sync()
-    } finally {
-      await file.close()
-    }
-    await rename(temp, path)
-    const folder = await open(dirname(path), "r")
-    try {
-      await folder.sync()
-    } finally {
-      await folder.close()
-    }
-  }
-  yield* Effect.tryPromise({
-    try: write,
-    catch: (cause) => new WeightsWriteError({ path, problem: problemOf(cause) }),
-  }).pipe(Effect.tapError(() => Effect.promise(() => rm(temp, { force: true }).catch(() => undefined))))
+  yield* writeFileAtomic(path, [header, ...parts.map((p) => p.bytes)]).pipe(
+    Effect.mapError((error) => new WeightsWriteError({ path, problem: error.problem })),
+  )
 })
 
 /** Differences between a file's header and `expect`, one sentence each (empty when they agree). */
@@ -116,7 +110,8 @@ export function weightMismatches(
 }
 
 /**
- * Reads every tensor of a safetensors file. With `expect`, the names, shapes and dtypes must match exactly,
+ * Reads every tensor of a safetensors file, checking the CRC-32 of each when the file has them (WeightsCorrupt
+ * names the tensor); the returned metadata leaves the checksums out. With `expect`, the names, shapes and dtypes must match exactly,
  * apart from extra names `ignore` accepts (WeightsMismatch lists every difference); nothing is created
  * unless the whole file checks out.
  */
@@ -134,6 +129,8 @@ export const loadWeights = Effect.fn("loadWeights")(function* (
   })
   const header = decodeHeader(bytes, bytes.length)
   if (typeof header === "string") return yield* new WeightsFileError({ path, problem: header })
+  const damaged = checksumProblem(header, bytes)
+  if (damaged !== undefined) return yield* new WeightsCorrupt({ path, ...damaged })
   if (options.expect !== undefined) {
     const problems = weightMismatches(header, options.expect, options.ignore)
     if (problems.length > 0) return yield* new WeightsMismatch({ path, problems })
@@ -145,7 +142,8 @@ export const loadWeights = Effect.fn("loadWeights")(function* (
       e.dtype === "float32" ? new Float32Array(raw) : e.dtype === "int32" ? new Int32Array(raw) : new Uint8Array(raw)
     tensors[e.name] = tf.tensor(data, [...e.shape], e.dtype)
   }
-  return { tensors, metadata: header.metadata } satisfies LoadedWeights
+  const { [CHECKSUM_KEY]: _checksums, ...metadata } = header.metadata
+  return { tensors, metadata } satisfies LoadedWeights
 })
 
 /**

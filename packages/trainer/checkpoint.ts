@@ -44,8 +44,44 @@ export const saveCheckpoint = Effect.fn("saveCheckpoint")(function* (
 })
 
 /**
+ * Why the optimizer slots of a checkpoint cannot be this detector's optimizer state, or undefined when they can.
+ * tfjs optimizers keep slots by position: `optimizer/<position>/<slot>` with positions 0..n-1, position 0 the
+ * scalar `iter`, then one or more rounds over the trainable variables in order (momentum: one, Adam: m then v),
+ * each slot shaped like its variable. (Slot names carry tfjs's run-specific variable ids, so only shapes tell.)
+ */
+export function optimizerSlotProblem(
+  slots: Readonly<Record<string, TensorSpec>>,
+  trainable: ReadonlyArray<readonly [string, TensorSpec]>,
+): string | undefined {
+  const byPosition = new Map<number, { full: string; spec: TensorSpec }>()
+  for (const [full, spec] of Object.entries(slots)) {
+    const match = /^optimizer\/(\d+)\/.+$/.exec(full)
+    if (match === null) return `"${full}" is not named optimizer/<position>/<slot>`
+    const position = Number(match[1])
+    if (byPosition.has(position)) return `position ${position} appears twice ("${full}")`
+    byPosition.set(position, { full, spec })
+  }
+  const n = byPosition.size
+  if (n === 0) return undefined
+  const t = trainable.length
+  if (t === 0 || (n - 1) % t !== 0) return `it has ${n} slots, not 1 + a multiple of the ${t} trainable variables`
+  for (let position = 0; position < n; position++) {
+    const slot = byPosition.get(position)
+    if (slot === undefined) return `slot position ${position} is missing (${n} slots)`
+    const { full, spec } = slot
+    const [name, want] = position === 0 ? ["iter", { shape: [], dtype: "float32" }] : trainable[(position - 1) % t]
+    const same = want.shape.length === spec.shape.length && want.shape.every((d, i) => d === spec.shape[i])
+    if (!same || (position > 0 && spec.dtype !== want.dtype)) {
+      return `"${full}" is ${spec.dtype} [${spec.shape.join(", ")}], but position ${position} belongs to "${name}", ${want.dtype} [${want.shape.join(", ")}]`
+    }
+  }
+  return undefined
+}
+
+/**
  * Restores a checkpoint into `detector` and `optimizer` and returns its progress, or undefined when the run
- * folder has none. A checkpoint whose parameters differ in name, shape or type fails, touching nothing.
+ * folder has none. A checkpoint whose parameters differ in name, shape or type, whose optimizer state does not fit
+ * the detector, or whose bytes are damaged (WeightsCorrupt) fails, touching nothing.
  */
 export const loadCheckpoint = Effect.fn("loadCheckpoint")(function* (
   runDir: string,
@@ -61,6 +97,19 @@ export const loadCheckpoint = Effect.fn("loadCheckpoint")(function* (
     const progress = parseProgress(metadata.progress)
     if (progress === undefined) {
       return yield* new RunFileError({ path, problem: "its progress metadata is missing or malformed" })
+    }
+    const slots = Object.fromEntries(
+      Object.entries(tensors)
+        .filter(([name]) => isOptimizerSlot(name))
+        .map(([name, t]) => [name, { shape: t.shape, dtype: t.dtype }]),
+    )
+    const trainable = detector.params.trainable.map((name) => {
+      const v = detector.params.variables.get(name)!
+      return [name, { shape: v.shape, dtype: v.dtype }] as const
+    })
+    const slotProblem = optimizerSlotProblem(slots, trainable)
+    if (slotProblem !== undefined) {
+      return yield* new RunFileError({ path, problem: `its optimizer state does not fit this run: ${slotProblem}` })
     }
     for (const [name, v] of detector.params.variables) v.assign(tensors[name])
     yield* restoreOptimizerState(optimizer, tensors)

@@ -8,6 +8,7 @@ import { detectStream } from "@sniper/inference"
 import { selectBackend } from "@sniper/tensor-runtime"
 import { Effect, Stream } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
+import { captureLogs, messages } from "./log_fixtures.ts"
 import { evaluateDetector, evaluateOnVal, type Picture, perCategoryTable } from "./mod.ts"
 
 const config = tinyTrainConfig()
@@ -70,10 +71,9 @@ describe("evaluateOnVal()", () => {
   it.effect("writes metrics with per-category AP, a per-category table, PR curves and pictures via the hook", () =>
     Effect.gen(function* () {
       const runDir = mkdtempSync(join(tmpdir(), "trainer-eval-run-"))
-      const lines: Array<string> = []
+      const logs = captureLogs()
       const drawn: Array<Picture> = []
       const stats = yield* evaluateOnVal(detector, val, config, runDir, {
-        log: (line) => Effect.sync(() => lines.push(line)),
         badImages: yield* makeBadImageLog,
         pictures: {
           count: 2,
@@ -85,7 +85,7 @@ describe("evaluateOnVal()", () => {
                   writeFileSync(picture.path, "png")
                 }),
         },
-      })
+      }).pipe(Effect.provide(logs.layer))
       assert.strictEqual(stats.length, 12)
       const metrics = JSON.parse(readFileSync(join(runDir, "metrics.json"), "utf8"))
       assert.deepStrictEqual(metrics.stats, stats)
@@ -105,7 +105,9 @@ describe("evaluateOnVal()", () => {
       )
       assert.deepStrictEqual(drawn[0].categories, valSet.categories.name)
       assert.deepStrictEqual(readdirSync(join(runDir, "pictures")), [`val_${valSet.images.id[0]}.png`])
-      assert.isTrue(lines.some((l) => l.includes("could not draw picture of val image row 1: no canvas")))
+      assert.isTrue(
+        messages(logs.lines, "Warn").some((l) => l.includes("could not draw picture of val image row 1: no canvas")),
+      )
     }),
   )
 })

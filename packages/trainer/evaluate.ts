@@ -6,6 +6,7 @@ import {
   type DecodedImage,
   type Detections,
   decodeImage,
+  drawDetections,
   imageRefOf,
   loadDataset,
   writeDetections,
@@ -110,6 +111,18 @@ export interface PictureHook {
   readonly draw: (picture: Picture) => Effect.Effect<void, unknown>
 }
 
+/** The run folder's pictures: the first `count` val images with their detections above `minScore` drawn by
+ * coco-io's `drawDetections` (class name and score on each box). */
+export function drawnPictures(count: number, minScore = 0.3): PictureHook {
+  return {
+    count,
+    draw: (picture) =>
+      Effect.asVoid(
+        drawDetections(picture.image, picture.detections, { out: picture.path, names: picture.categories, minScore }),
+      ),
+  }
+}
+
 /** Per-category AP as a Markdown table (-1, no ground truth, as "n/a"). */
 export function perCategoryTable(perCategory: ReadonlyArray<CategoryAp>): string {
   const cell = (v: number) => (v < 0 ? "n/a" : v.toFixed(3))
@@ -128,14 +141,13 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
   config: TrainConfig,
   runDir: string,
   options: {
-    readonly log: (line: string) => Effect.Effect<void>
     readonly badImages: BadImageLog
     readonly pictures?: PictureHook | undefined
   },
 ) {
-  const { log, badImages, pictures } = options
+  const { badImages, pictures } = options
   const valSet: Dataset = yield* loadDataset(val.annotations)
-  yield* log(`evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales`)
+  yield* Effect.logInfo(`evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales`)
   const picturesDir = join(runDir, "pictures")
   if (pictures !== undefined && pictures.count > 0)
     yield* Effect.tryPromise({
@@ -147,7 +159,7 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
     imageRoot: val.images,
     badImages,
     onImage: (done, total) =>
-      done % 10 === 0 || done === total ? log(`evaluated ${done}/${total} images`) : Effect.void,
+      done % 10 === 0 || done === total ? Effect.logInfo(`evaluated ${done}/${total} images`) : Effect.void,
     onDetections: (found) =>
       pictures === undefined || found.index >= pictures.count
         ? Effect.void
@@ -158,7 +170,11 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
               categories: valSet.categories.name,
               path: join(picturesDir, `val_${valSet.images.id[found.input]}.png`),
             })
-            .pipe(Effect.catch((error) => log(`could not draw picture of val image row ${found.input}: ${error}`))),
+            .pipe(
+              Effect.catch((error) =>
+                Effect.logWarning(`could not draw picture of val image row ${found.input}: ${error}`),
+              ),
+            ),
   })
   yield* writeDetections(join(runDir, "detections_val.json"), valSet, out.detections)
   const { stats, perCategory } = out.evaluation
@@ -169,8 +185,8 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
   yield* writeFileAtomic(join(runDir, "per_category.md"), perCategoryTable(perCategory))
   yield* renderSvg(prCurveSpec(out.evaluation, out.evaluation.params)).pipe(
     Effect.flatMap((svg) => writeFileAtomic(join(runDir, "pr_curves.svg"), svg)),
-    Effect.catchTag("PlotError", (error) => log(error.message)),
+    Effect.catchTag("PlotError", (error) => Effect.logWarning(error.message)),
   )
-  yield* log(formatStats(stats, out.evaluation.params))
+  yield* Effect.logInfo(formatStats(stats, out.evaluation.params))
   return Array.from(stats)
 })

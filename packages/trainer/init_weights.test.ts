@@ -6,10 +6,10 @@ import { loadWeights, TensorRuntime } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
+import { silentLogs } from "./log_fixtures.ts"
 import { checkpointPath, train } from "./mod.ts"
 import { writeTorchvisionFile } from "./torchvision_fixtures.ts"
 
-const quiet = () => Effect.void
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-init-data-"))
 
 /** A [kh, kw, in, out] value of ours against the [out, in, kh, kw] value torchvision stores. */
@@ -34,7 +34,8 @@ describe("detector.init", () => {
         const config = tinyTrainConfig({ detector })
         yield* writeTorchvisionFile(detector.init.torchvision, detector)
         const runDir = mkdtempSync(join(tmpdir(), "run-init-"))
-        const run = (maxSteps: number) => train({ config, runDir, dataDir, maxSteps, evaluate: false, log: quiet })
+        const run = (maxSteps: number) =>
+          train({ config, runDir, dataDir, maxSteps, evaluate: false }).pipe(Effect.provide(silentLogs))
         yield* run(2)
         const torch = (yield* loadWeights(detector.init.torchvision)).tensors
         const saved = (yield* loadWeights(checkpointPath(runDir))).tensors
@@ -82,8 +83,7 @@ describe("detector.init", () => {
         runDir: mkdtempSync(join(tmpdir(), "run-init-bad-")),
         dataDir,
         maxSteps: 1,
-        log: quiet,
-      }).pipe(Effect.flip)
+      }).pipe(Effect.provide(silentLogs), Effect.flip)
       assert.strictEqual(error._tag, "WeightsMismatch")
       assert.include(error.message, path)
       assert.include(error.message, '"conv1.weight" is float32 [7,7,3,8] after layout change')

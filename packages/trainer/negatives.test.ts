@@ -8,6 +8,7 @@ import { createDetector, disposeDetector } from "@sniper/detector-model"
 import { loadWeights, TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Result } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
+import { captureLogs, messages } from "./log_fixtures.ts"
 import { decodeTrainConfig, planEpoch, sniperCocoR50, type TrainConfig, train } from "./mod.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-neg-data-"))
@@ -42,17 +43,16 @@ function negativeConfig(negatives: NonNullable<TrainConfig["negatives"]>, epochs
 const config = negativeConfig({ rpnEpochs: 1 })
 
 function run(runDir: string, options: { maxSteps?: number; config?: TrainConfig } = {}) {
-  const lines: Array<string> = []
+  const logs = captureLogs()
   return train({
     config: options.config ?? config,
     runDir,
     dataDir,
     maxSteps: options.maxSteps,
     evaluate: false,
-    log: (line) => Effect.sync(() => void lines.push(line)),
   }).pipe(
-    Effect.provide(TensorRuntime.layerQuiet),
-    Effect.map((result) => ({ result, lines })),
+    Effect.provide([TensorRuntime.layerQuiet, logs.layer]),
+    Effect.map((result) => ({ result, lines: messages(logs.lines) })),
   )
 }
 

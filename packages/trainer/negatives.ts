@@ -2,16 +2,18 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { type ChipConfig, type Proposals, proposalsFromDetections } from "@sniper/chip-sampler"
 import { type BadImageLog, type Dataset, readDetections } from "@sniper/coco-io"
-import { createDetector, type Detector, disposeDetector, loadDetector, saveDetector } from "@sniper/detector-model"
+import { type Detector, loadDetector, saveDetector } from "@sniper/detector-model"
 import { computeProposals } from "@sniper/rpn-proposals"
 import { Effect, Stream } from "effect"
+import { scopedDetector, scopedOptimizer } from "./_resources.ts"
 import { chipBatches } from "./chip_batches.ts"
 import type { TrainConfig } from "./config.ts"
 import type { RunData } from "./data.ts"
 import { planEpoch } from "./epoch_plan.ts"
 import { InvalidTrainConfig } from "./errors.ts"
 import { initBackbone } from "./init_weights.ts"
-import { batchStep, makeOptimizer } from "./optimizer.ts"
+import { batchStep } from "./optimizer.ts"
+import { formatDuration } from "./progress.ts"
 
 /** The run folder's proposals of the training images (a COCO results file), written once, then reused. */
 export function proposalsPath(runDir: string): string {
@@ -32,7 +34,6 @@ interface NegativeOptions {
   readonly chips: ChipConfig
   readonly data: RunData
   readonly badImages: BadImageLog
-  readonly log: (line: string) => Effect.Effect<void>
 }
 
 /**
@@ -45,7 +46,7 @@ export const negativeProposals = Effect.fn("negativeProposals")(function* (
   config: TrainConfig & { readonly negatives: NonNullable<TrainConfig["negatives"]> },
   options: NegativeOptions,
 ) {
-  const { runDir, trainSet, log } = options
+  const { runDir, trainSet } = options
   const given = config.negatives.proposals
   const path = given ?? proposalsPath(runDir)
   if (given !== undefined && !existsSync(given)) {
@@ -55,13 +56,13 @@ export const negativeProposals = Effect.fn("negativeProposals")(function* (
     })
   }
   if (existsSync(path)) {
-    yield* log(`negative chips: reusing the proposals in ${path}`)
+    yield* Effect.logInfo(`negative chips: reusing the proposals in ${path}`)
   } else {
     yield* computeRunProposals(config, { ...options, path })
   }
   const detections = yield* readDetections(path, trainSet)
   const proposals: Proposals = proposalsFromDetections(trainSet, detections, path)
-  yield* log(
+  yield* Effect.logInfo(
     `negative chips: ${detections.count} proposals over ${trainSet.images.count} training images (${(detections.count / Math.max(1, trainSet.images.count)).toFixed(1)} per image)`,
   )
   return proposals
@@ -71,38 +72,32 @@ const computeRunProposals = Effect.fn("computeRunProposals")(function* (
   config: TrainConfig & { readonly negatives: NonNullable<TrainConfig["negatives"]> },
   options: NegativeOptions & { readonly path: string },
 ) {
-  const { runDir, trainSet, log, path } = options
-  return yield* Effect.acquireUseRelease(
-    Effect.sync(() => createDetector(config.detector, { seed: config.seed })),
-    (detector) =>
-      Effect.gen(function* () {
-        const weights = rpnWeightsPath(runDir)
-        if (existsSync(weights)) {
-          yield* log(`negative chips: loading the short-schedule RPN from ${weights}`)
-          yield* loadDetector(weights, detector)
-        } else {
-          yield* initBackbone(detector, log)
-          yield* trainRpn(detector, config, options)
-          yield* saveDetector(weights, detector, { metadata: { format: "sniper-rpn/1" } })
-        }
-        yield* log(
-          `negative chips: proposals of ${trainSet.images.count} training images at ${config.test.scales.length} scales`,
-        )
-        const counts = yield* computeProposals(detector, trainSet, {
-          path,
-          imageRoot: options.data.train.images,
-          scales: config.test.scales,
-          badImages: options.badImages,
-          onImage: (p) =>
-            p.done % 10 === 0 || p.done === p.total ? log(`proposals: ${p.done}/${p.total} images`) : Effect.void,
-        })
-        yield* log(
-          `negative chips: wrote ${counts.proposals} proposals of ${counts.images} images to ${path} in ${counts.seconds.toFixed(1)}s`,
-        )
-      }),
-    (detector) => Effect.sync(() => disposeDetector(detector)),
+  const { runDir, trainSet, path } = options
+  const detector = yield* scopedDetector(config)
+  const weights = rpnWeightsPath(runDir)
+  if (existsSync(weights)) {
+    yield* Effect.logInfo(`negative chips: loading the short-schedule RPN from ${weights}`)
+    yield* loadDetector(weights, detector)
+  } else {
+    yield* initBackbone(detector)
+    yield* trainRpn(detector, config, options)
+    yield* saveDetector(weights, detector, { metadata: { format: "sniper-rpn/1" } })
+  }
+  yield* Effect.logInfo(
+    `negative chips: proposals of ${trainSet.images.count} training images at ${config.test.scales.length} scales`,
   )
-})
+  const counts = yield* computeProposals(detector, trainSet, {
+    path,
+    imageRoot: options.data.train.images,
+    scales: config.test.scales,
+    badImages: options.badImages,
+    onImage: (p) =>
+      p.done % 10 === 0 || p.done === p.total ? Effect.logInfo(`proposals: ${p.done}/${p.total} images`) : Effect.void,
+  })
+  yield* Effect.logInfo(
+    `negative chips: wrote ${counts.proposals} proposals of ${counts.images} images to ${path} in ${counts.seconds.toFixed(1)}s`,
+  )
+}, Effect.scoped)
 
 /** RPN-only training on positive chips, `negatives.rpnEpochs` epochs, with the run's optimizer and schedule. */
 const trainRpn = Effect.fn("trainRpn")(function* (
@@ -110,47 +105,47 @@ const trainRpn = Effect.fn("trainRpn")(function* (
   config: TrainConfig & { readonly negatives: NonNullable<TrainConfig["negatives"]> },
   options: NegativeOptions,
 ) {
-  const { trainSet, chips, log } = options
+  const { trainSet, chips } = options
   const epochs = config.negatives.rpnEpochs
-  const optimizer = makeOptimizer(config.optimizer)
-  yield* Effect.gen(function* () {
-    let step = 0
-    let stepsPerEpoch = 1
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const plan = planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip })
-      if (epoch === 0) stepsPerEpoch = Math.max(1, Math.ceil(plan.chipCount / config.chipsPerBatch))
-      yield* log(`rpn epoch ${epoch + 1}/${epochs}: ${plan.chipCount} positive chips, RPN-only`)
-      let window = { chips: 0, since: performance.now() }
-      yield* chipBatches(trainSet, plan.entries, {
-        imageRoot: options.data.train.images,
-        chipSize: config.chips.chipSize,
-        chipsPerBatch: config.chipsPerBatch,
-        validRanges: config.chips.validRanges,
-        badImages: options.badImages,
-        normalization: config.detector.normalization,
-      }).pipe(
-        Stream.runForEach((batch) =>
-          Effect.gen(function* () {
-            const { result, rate } = yield* batchStep(detector, optimizer, batch, {
-              config,
-              step,
-              stepsPerEpoch,
-              key: rpnStepKey,
-              rpnOnly: true,
-            })
-            step++
-            window.chips += batch.count
-            if (step % config.logEvery === 0) {
-              const speed = window.chips / ((performance.now() - window.since) / 1000)
-              yield* log(
-                `rpn epoch ${epoch + 1}/${epochs} step ${step} loss ${result.total.toFixed(3)} (rpn ${result.rpnClass.toFixed(3)}/${result.rpnBox.toFixed(3)}) lr ${rate.toExponential(1)} ${speed.toFixed(2)} chips/s`,
-              )
-              window = { chips: 0, since: performance.now() }
-            }
-          }),
-        ),
-      )
-    }
-    yield* log(`rpn: trained ${step} steps over ${epochs} epochs`)
-  }).pipe(Effect.ensuring(Effect.sync(() => optimizer.dispose())))
-})
+  const optimizer = yield* scopedOptimizer(config.optimizer)
+  const started = performance.now()
+  let step = 0
+  let stepsPerEpoch = 1
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const plan = planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip })
+    if (epoch === 0) stepsPerEpoch = Math.max(1, Math.ceil(plan.chipCount / config.chipsPerBatch))
+    yield* Effect.logInfo(`rpn epoch ${epoch + 1}/${epochs}: ${plan.chipCount} positive chips, RPN-only`)
+    let window = { chips: 0, since: performance.now() }
+    yield* chipBatches(trainSet, plan.entries, {
+      imageRoot: options.data.train.images,
+      chipSize: config.chips.chipSize,
+      chipsPerBatch: config.chipsPerBatch,
+      validRanges: config.chips.validRanges,
+      badImages: options.badImages,
+      normalization: config.detector.normalization,
+    }).pipe(
+      Stream.runForEach((batch) =>
+        Effect.gen(function* () {
+          const { result, rate } = yield* batchStep(detector, optimizer, batch, {
+            config,
+            step,
+            stepsPerEpoch,
+            key: rpnStepKey,
+            rpnOnly: true,
+          })
+          step++
+          window.chips += batch.count
+          if (step % config.logEvery === 0) {
+            const speed = window.chips / ((performance.now() - window.since) / 1000)
+            const left = ((epochs * stepsPerEpoch - step) * (performance.now() - started)) / 1000 / step
+            yield* Effect.logInfo(
+              `rpn epoch ${epoch + 1}/${epochs} step ${step} loss ${result.total.toFixed(3)} (rpn ${result.rpnClass.toFixed(3)}/${result.rpnBox.toFixed(3)}) lr ${rate.toExponential(1)} ${speed.toFixed(2)} chips/s, RPN stage ends in ${formatDuration(left)}`,
+            )
+            window = { chips: 0, since: performance.now() }
+          }
+        }),
+      ),
+    )
+  }
+  yield* Effect.logInfo(`rpn: trained ${step} steps over ${epochs} epochs`)
+}, Effect.scoped)

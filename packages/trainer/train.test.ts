@@ -5,9 +5,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
+import { silentLogs } from "./log_fixtures.ts"
 import { decodeTrainConfig, train } from "./mod.ts"
 
-const quiet = () => Effect.void
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-data-"))
 
 function losses(runDir: string): Array<number> {
@@ -18,7 +18,7 @@ function losses(runDir: string): Array<number> {
 }
 
 const run = (runDir: string, maxSteps: number | undefined, evaluate = false, config = tinyTrainConfig()) =>
-  train({ config, runDir, dataDir, maxSteps, evaluate, log: quiet }).pipe(Effect.provide(TensorRuntime.layerQuiet))
+  train({ config, runDir, dataDir, maxSteps, evaluate }).pipe(Effect.provide([TensorRuntime.layerQuiet, silentLogs]))
 
 describe("train()", () => {
   it.effect(
@@ -67,8 +67,8 @@ describe("train()", () => {
       const dir = mkdtempSync(join(tmpdir(), "run-mismatch-"))
       yield* run(dir, 1)
       const other = tinyTrainConfig({ seed: 99 })
-      const error = yield* train({ config: other, runDir: dir, dataDir, maxSteps: 2, log: quiet }).pipe(
-        Effect.provide(TensorRuntime.layerQuiet),
+      const error = yield* train({ config: other, runDir: dir, dataDir, maxSteps: 2 }).pipe(
+        Effect.provide([TensorRuntime.layerQuiet, silentLogs]),
         Effect.flip,
       )
       assert.strictEqual(error._tag, "RunMismatch")
@@ -100,12 +100,11 @@ describe("train()", () => {
           runDir: mkdtempSync(join(tmpdir(), "r-")),
           dataDir: ownData,
           maxSteps: 1,
-          log: quiet,
-        }).pipe(Effect.provide(TensorRuntime.layerQuiet))
+        }).pipe(Effect.provide([TensorRuntime.layerQuiet, silentLogs]))
         const images = join(ownData, "images", "train")
         writeFileSync(join(images, readdirSync(images).sort()[0]), "not an image")
-        const result = yield* train({ config, runDir: dir, dataDir: ownData, evaluate: false, log: quiet }).pipe(
-          Effect.provide(TensorRuntime.layerQuiet),
+        const result = yield* train({ config, runDir: dir, dataDir: ownData, evaluate: false }).pipe(
+          Effect.provide([TensorRuntime.layerQuiet, silentLogs]),
         )
         assert.isTrue(result.finished)
         assert.strictEqual(result.skippedImages, 1)
@@ -129,8 +128,7 @@ describe("train()", () => {
         config: wrongClasses,
         runDir: mkdtempSync(join(tmpdir(), "r-")),
         dataDir,
-        log: quiet,
-      }).pipe(Effect.provide(TensorRuntime.layerQuiet), Effect.flip)
+      }).pipe(Effect.provide([TensorRuntime.layerQuiet, silentLogs]), Effect.flip)
       assert.include(mismatch.message, "detector.numClasses")
     }),
   )

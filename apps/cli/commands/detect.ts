@@ -143,7 +143,7 @@ export const detect = Command.make(
 
       const model = yield* lazyImport(() => import("@sniper/detector-model"))
       const runtime = yield* lazyImport(() => import("@sniper/tensor-runtime"))
-      const { detectStream, scopedDetector } = yield* lazyImport(() => import("@sniper/inference"))
+      const { detectStream } = yield* lazyImport(() => import("@sniper/inference"))
       const badImages = yield* coco.makeBadImageLog
       const collected = evaluator.emptyDetections()
       const done: Array<Done> = []
@@ -160,7 +160,7 @@ export const detect = Command.make(
 
       yield* Effect.scoped(
         Effect.gen(function* () {
-          const detector = yield* scopedDetector(config.detector, { seed: config.seed })
+          const detector = yield* model.scopedDetector(config.detector, { seed: config.seed })
           yield* runtime.loadWeightsInto(files.weights, model.namedVariables(detector), {
             ignore: runtime.isOptimizerSlot,
           })

@@ -48,13 +48,12 @@ export const proposals = Command.make(
       const model = yield* lazyImport(() => import("@sniper/detector-model"))
       const runtime = yield* lazyImport(() => import("@sniper/tensor-runtime"))
       const { computeProposals } = yield* lazyImport(() => import("@sniper/rpn-proposals"))
-      const { scopedDetector } = yield* lazyImport(() => import("@sniper/inference"))
       const { InvalidTrainConfig } = trainer
       const config = yield* readTrainConfig(join(flags.runDir, "config.json"), {
         field: "--run-dir",
         hint: "is it a run folder?",
       })
-      const data = yield* trainer.resolveData(config, flags.dataDir, (line) => Console.error(line))
+      const data = yield* trainer.resolveData(config, flags.dataDir)
       const split = flags.split === "train" ? data.train : data.val
       if (split === undefined) {
         return yield* new InvalidTrainConfig({ field: "data.val", problem: "is not set, so --split val has no images" })
@@ -69,7 +68,7 @@ export const proposals = Command.make(
       const result = yield* Effect.scoped(
         Effect.gen(function* () {
           // The detector's tensors are freed when this scope closes, however the run ends.
-          const detector = yield* scopedDetector(config.detector, { seed: config.seed })
+          const detector = yield* model.scopedDetector(config.detector, { seed: config.seed })
           yield* runtime.loadWeightsInto(weights, model.namedVariables(detector), { ignore: runtime.isOptimizerSlot })
           yield* Console.error(
             `proposals of ${dataset.images.count} ${flags.split} images at ${config.test.scales.length} scales with ${weights}`,

@@ -48,7 +48,7 @@ describe("sniper train", () => {
     const dataDir = join(dir, "data")
     const first = startCli(["train", "--config", config, "--run-dir", runDir, "--data-dir", dataDir])
     // Signal once training is under way (a step has been logged).
-    while (!/step 2 loss/.test(first.stderr())) {
+    while (!/step 2(\/\d+)? loss/.test(first.stderr())) {
       if (first.child.exitCode !== null) break
       await new Promise((r) => setTimeout(r, 100))
     }

@@ -1,5 +1,6 @@
-import { createDetector, type DetectorConfig, disposeDetector } from "@sniper/detector-model"
 import { Effect } from "effect"
+import type { DetectorConfig } from "./config.ts"
+import { createDetector, disposeDetector } from "./detector.ts"
 
 /** A detector (fresh weights from `seed`) whose tensors are freed when the enclosing Effect scope closes. */
 export function scopedDetector(config: DetectorConfig, options: { readonly seed: number }) {

@@ -8,11 +8,12 @@ import { Prng } from "@sniper/random"
 import { sharedData } from "@sniper/testing"
 import { Effect, Result } from "effect"
 import { naiveGreedyCover } from "./_naive_cover.ts"
+import type { ChipConfig } from "./config.ts"
 import { chipConfig } from "./config.ts"
 import { datasetImage } from "./dataset_image.ts"
 import { imageBoxes } from "./image_boxes.ts"
 import { chipImage } from "./image_chips.ts"
-import type { ChipConfig, ImageBoxes } from "./types.ts"
+import type { ImageBoxes } from "./types.ts"
 
 const file = sharedData("coco/annotations/instances_val2017_resampled.json")
 

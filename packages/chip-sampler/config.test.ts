@@ -37,9 +37,19 @@ describe("chipConfig()", () => {
     )
   })
   it("rejects bad scale values and an empty list", () => {
-    assert.include(problem({ scales: [], validRanges: [] }), "at least one scale")
-    assert.include(problem({ scales: [{ factor: 0 }] }), "factor must be > 0")
-    assert.include(problem({ scales: [{ short: -1, long: -1 }] }), "not both")
+    assert.strictEqual(
+      problem({ scales: [], validRanges: [] }),
+      "Cannot use chip configuration: scales must be a value with a length of at least 1",
+    )
+    assert.strictEqual(
+      problem({ scales: [{ factor: 0 }] }),
+      "Cannot use chip configuration: scales[0].factor must be a value greater than 0",
+    )
+    assert.strictEqual(
+      problem({ scales: [{ short: -1, long: -1 }] }),
+      "Cannot use chip configuration: scales[0] short and long must not both be -1",
+    )
+    assert.include(problem({ scales: [{ short: 0, long: 512 }] }), "scales[0].short must be a side > 0 or -1")
   })
   it("rejects valid ranges that leave a gap or overlap wrongly", () => {
     const gap = [
@@ -82,17 +92,30 @@ describe("chipConfig()", () => {
           [120, -1],
         ],
       }),
-      "empty",
+      "validRanges[1] is empty: [150, 32)",
+    )
+    assert.include(
+      problem({
+        validRanges: [
+          [-1, 80],
+          [-2, 32],
+          [120, -1],
+        ],
+      }),
+      "validRanges[1][0] must be a size >= 0 or -1",
     )
     assert.include(problem({ validRanges: [[-1, 80]] }), "one range per scale")
   })
   it("rejects a chip too small for the stride, and bad counts", () => {
     assert.include(problem({ chipSize: 58, stride: 57 }), "must exceed stride + 1")
     assert.include(problem({ chipSize: 60 }), "must exceed stride + 1 (60)") // random strides reach 59
-    assert.include(problem({ chipSize: 0 }), "positive integer")
-    assert.include(problem({ stride: 1.5 }), "stride")
-    assert.include(problem({ negativesPerImage: -1 }), "negativesPerImage")
+    assert.include(problem({ chipSize: 0 }), "chipSize must be a value greater than or equal to 1")
+    assert.include(problem({ stride: 1.5 }), "stride must be an integer")
+    assert.include(problem({ negativesPerImage: -1 }), "negativesPerImage must be a value greater than or equal to 0")
     assert.include(problem({ maxBoxesPerChip: 0 }), "maxBoxesPerChip")
+    assert.include(problem({ minProposals: { finest: 1.5, others: 2 } }), "minProposals.finest must be an integer")
+    assert.include(problem({ minBoxSide: -1 }), "minBoxSide")
+    assert.include(problem({ crowd: "keep" as "drop" }), 'crowd must be "drop" | "ignore"')
   })
   it("names the field in its message", () => {
     assert.strictEqual(

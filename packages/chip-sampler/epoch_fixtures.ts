@@ -40,7 +40,11 @@ export function generatedDataset(
   }
   const dataset = testDataset(shapes, annotations)
   const proposals = Effect.runSync(
-    proposalsByImageId(dataset, { imageId: proposalImages, bbox: Float64Array.from(proposalBoxes), source: "generated" }),
+    proposalsByImageId(dataset, {
+      imageId: proposalImages,
+      bbox: Float64Array.from(proposalBoxes),
+      source: "generated",
+    }),
   )
   return { dataset, proposals }
 }

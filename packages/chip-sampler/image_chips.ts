@@ -81,8 +81,9 @@ interface Workspace {
   readonly placement: Placement
   readonly drafts: Array<Draft>
   readonly grids: Array<CandidateGrid | undefined>
-  /** Scratch list of box rows. */
+  /** Scratch: a list of box rows, and a mask over the ground truth. */
   readonly wanted: Int32Array
+  readonly mask: Uint8Array
 }
 
 /**
@@ -184,6 +185,7 @@ function workspace(
     drafts,
     grids: new Array(nScales),
     wanted: new Int32Array(count),
+    mask: new Uint8Array(gtCount),
   }
 }
 
@@ -208,8 +210,7 @@ function coverEligible(
   i: number,
   eligibleAnywhere: Uint8Array,
 ): { readonly eligible: number; readonly covered: number } {
-  const { gtCount, wanted } = work
-  const mask = new Uint8Array(gtCount)
+  const { gtCount, wanted, mask } = work
   work.strategy.eligible(work.measures, gtCount, { ...eligibility(work, i), rule: "chips" }, mask)
   let m = 0
   for (let j = 0; j < gtCount; j++) {

@@ -1,8 +1,7 @@
-import type { ValidRange } from "@sniper/boxes"
+import type { ChipTruth } from "@sniper/boxes"
 import { type BadImageLog, type Dataset, imageRefOf, readChips, skipBadImages } from "@sniper/coco-io"
-import type { ChipTruth } from "@sniper/detector-model"
 import { Effect, Stream } from "effect"
-import { chipAreaRange, detectorTruth } from "./chip_sample.ts"
+import { chipAreaRange } from "./chip_sample.ts"
 import type { PlannedImage } from "./epoch_plan.ts"
 
 /** A batch of chips ready for the detector: NHWC pixels, each chip's truth and valid proposal area range. */
@@ -33,7 +32,6 @@ export function chipBatches(
     readonly imageRoot: string
     readonly chipSize: number
     readonly chipsPerBatch: number
-    readonly validRanges: ReadonlyArray<ValidRange>
     readonly badImages: BadImageLog
   },
 ): Stream.Stream<ChipBatch> {
@@ -48,8 +46,8 @@ export function chipBatches(
           .map(
             (chip, i): CutChip => ({
               pixels: pixels[i],
-              truth: detectorTruth(chip),
-              areaRange: chipAreaRange(chip, options.validRanges),
+              truth: chip.truth,
+              areaRange: chipAreaRange(chip),
             }),
           )
           .slice(entry.skip ?? 0),

@@ -11,7 +11,7 @@
 
 export { checkpointPath, loadCheckpoint, type Progress, saveCheckpoint } from "./checkpoint.ts"
 export { type ChipBatch, chipBatches } from "./chip_batches.ts"
-export { chipAreaRange, detectorTruth } from "./chip_sample.ts"
+export { chipAreaRange } from "./chip_sample.ts"
 export { decodeTrainConfig, demoConfig, sniperCocoR50, TrainConfig } from "./config.ts"
 export { type RunData, resolveData } from "./data.ts"
 export { type EpochPlan, type PlannedImage, planEpoch, remainingEntries } from "./epoch_plan.ts"

@@ -1,5 +1,4 @@
 import { join } from "node:path"
-import { chipConfig } from "@sniper/chip-sampler"
 import {
   type BadImageLog,
   type Dataset,
@@ -11,7 +10,7 @@ import {
 import { createDetector, type Detector, disposeDetector } from "@sniper/detector-model"
 import { formatStats } from "@sniper/evaluator"
 import { describeRuntime, TensorRuntime } from "@sniper/tensor-runtime"
-import { Console, Effect, Result, Stream } from "effect"
+import { Console, Effect, Stream } from "effect"
 import { loadCheckpoint, type Progress, saveCheckpoint } from "./checkpoint.ts"
 import { chipBatches } from "./chip_batches.ts"
 import type { TrainConfig } from "./config.ts"
@@ -85,18 +84,8 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
       problem: `must equal the ${trainSet.categories.count} categories of "${data.train.annotations}", got ${config.detector.numClasses}`,
     })
   }
-  const chips = yield* chipConfig({
-    mode: config.chips.mode,
-    chipSize: config.chips.chipSize,
-    scales: config.chips.scales,
-    validRanges: config.chips.validRanges,
-    stride: config.chips.stride,
-  }).pipe(
-    Result.match({
-      onSuccess: Effect.succeed,
-      onFailure: (e) => Effect.fail(new InvalidTrainConfig({ field: `chips.${e.field}`, problem: e.problem })),
-    }),
-  )
+  // Decoded whole with the training config (its ChipConfig schema checked every field and rule).
+  const { chips } = config
   yield* prepareRunDir(runDir, config)
 
   return yield* Effect.acquireUseRelease(
@@ -120,7 +109,7 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
         let lastLoss: number | undefined
         let stopped = false
         const planOf = (epoch: number) =>
-          planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip, proposals })
+          planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.flip, proposals })
         const firstPlan = planOf(0)
         const stepsPerEpoch = Math.max(1, Math.ceil(firstPlan.chipCount / config.chipsPerBatch))
         const save = (p: Progress) => saveCheckpoint(runDir, detector, optimizer, p)
@@ -138,7 +127,6 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
             imageRoot: data.train.images,
             chipSize: config.chips.chipSize,
             chipsPerBatch: config.chipsPerBatch,
-            validRanges: config.chips.validRanges,
             badImages,
           })
           yield* batches.pipe(

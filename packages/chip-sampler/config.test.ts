@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Result } from "effect"
+import { Result, Schema } from "effect"
 import type { ChipConfigOptions } from "./config.ts"
-import { chipConfig, defaultChipConfig, resolutionScales } from "./config.ts"
+import { ChipConfig, chipConfig, defaultChipConfig, fieldPath, resolutionScales } from "./config.ts"
 
 function problem(options: ChipConfigOptions): string {
   const r = chipConfig(options)
@@ -122,5 +122,67 @@ describe("chipConfig()", () => {
       problem({ ...defaultChipConfig("paper"), chipSize: 20 }),
       "Cannot use chip configuration: chipSize must exceed stride + 1 (33) or no box fits a chip, got 20",
     )
+  })
+})
+
+// A value other than either mode's default for each of the ten fields.
+const settings: ChipConfigOptions = {
+  mode: "paper",
+  scales: resolutionScales,
+  validRanges: [
+    [-1, 100],
+    [40, 200],
+    [150, -1],
+  ],
+  chipSize: 384,
+  stride: 48,
+  negativesPerImage: 5,
+  minProposals: { finest: 7, others: 3 },
+  maxBoxesPerChip: 50,
+  minBoxSide: 4,
+  crowd: "drop",
+}
+
+describe("ChipConfig schema", () => {
+  it("keeps every one of the ten fields a config sets", () => {
+    const keys = Object.keys(settings) as Array<keyof ChipConfigOptions>
+    assert.strictEqual(keys.length, 10)
+    assert.deepStrictEqual(Result.getOrThrow(chipConfig(settings)), settings)
+    for (const key of keys) {
+      const config = Result.getOrThrow(chipConfig({ [key]: settings[key] }))
+      assert.deepStrictEqual(config[key], settings[key], key)
+    }
+  })
+  it("takes the defaults of the mode a config names", () => {
+    const config = Result.getOrThrow(chipConfig({ mode: "paper", stride: 48 }))
+    assert.deepStrictEqual(config, { ...defaultChipConfig("paper"), stride: 48 })
+  })
+  it("encodes a decoded config to itself, and decodes that again to the same", () => {
+    for (const options of [{}, { mode: "paper" as const }, settings]) {
+      const config = Result.getOrThrow(chipConfig(options))
+      const encoded = Schema.encodeSync(ChipConfig)(config)
+      assert.deepStrictEqual(encoded, config)
+      assert.deepStrictEqual(Schema.decodeUnknownSync(ChipConfig)(encoded), config)
+    }
+  })
+  it("checks its rules where another schema embeds it, at the embedded path", () => {
+    const Outer = Schema.Struct({ chips: ChipConfig })
+    const r = Schema.decodeUnknownResult(Outer)({ chips: { chipSize: 40 } })
+    assert.isTrue(Result.isFailure(r))
+    if (Result.isFailure(r)) {
+      assert.include(r.failure.message, "must exceed stride + 1 (60)")
+      assert.include(r.failure.message, '["chips"]["chipSize"]')
+    }
+    assert.deepStrictEqual(Schema.decodeUnknownSync(Outer)({ chips: {} }).chips, defaultChipConfig("reference"))
+  })
+})
+
+describe("fieldPath()", () => {
+  it("writes indices in brackets and keys after dots", () => {
+    assert.strictEqual(fieldPath(["validRanges", 0]), "validRanges[0]")
+    assert.strictEqual(fieldPath(["validRanges", 1, 0]), "validRanges[1][0]")
+    assert.strictEqual(fieldPath(["minProposals", "finest"]), "minProposals.finest")
+    assert.strictEqual(fieldPath([{ key: "scales" }, { key: 2 }]), "scales[2]")
+    assert.strictEqual(fieldPath([]), "config")
   })
 })

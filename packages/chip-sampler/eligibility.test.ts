@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
 import type { ChipConfig } from "./config.ts"
 import { defaultChipConfig } from "./config.ts"
-import { type EligibilityRule, measureBoxes } from "./eligibility.ts"
+import { type EligibilityRule, measureBoxes, paperEligible, referenceEligible } from "./eligibility.ts"
 import { samplingStrategy } from "./sampling_strategy.ts"
 
 // Default COCO scales (3, 1.667, 512 / max side) on a 640 x 480 image, ranges [0,80) [32,150) [120,inf).
@@ -56,4 +57,22 @@ describe("referenceEligible() and paperEligible()", () => {
     assert.deepStrictEqual(eligibleScales([0, 0, 79.9, 80.5], reference, "chips", 56), ["3", "1.667"])
     assert.deepStrictEqual(eligibleScales([0, 0, 79.9, 80.5], paper, "chips", 32), ["1.667"])
   })
+})
+
+const side = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 400 }))
+
+describe("referenceEligible() against paperEligible()", () => {
+  it.prop(
+    "agree on the chips rule at a middle scale for integer boxes: lo <= size < hi and the box fits",
+    [side, side],
+    ([w, h]) => {
+      const m = measureBoxes(new Float64Array([10, 20, 10 + w, 20 + h]), { truncate: true })
+      const context = { config: reference, scaleIndex: 1, fitLimit: (512 - 56 - 1) / 1.667, rule: "chips" as const }
+      const a = new Uint8Array(1)
+      const b = new Uint8Array(1)
+      referenceEligible(m, 1, context, a)
+      paperEligible(m, 1, context, b)
+      assert.strictEqual(a[0], b[0])
+    },
+  )
 })

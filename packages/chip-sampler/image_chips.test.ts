@@ -265,6 +265,34 @@ describe("chipImage() properties", () => {
       { arbitrary: { runs: 30 } },
     )
   }
+  for (const mode of ["reference", "paper"] as const) {
+    it.prop(
+      `${mode}: each chip's truth is in ChipTruth's convention and the chip carries its scale's valid range`,
+      [seedArb],
+      ([seed]) => {
+        const config = Result.getOrThrow(chipConfig({ mode, maxBoxesPerChip: 5 }))
+        const img = randomImage(seed, 40)
+        const out = chipImage(img, config, { seed, epoch: 1 })
+        for (const c of [...out.positives, ...out.negatives]) {
+          assert.deepStrictEqual(c.validRange, config.validRanges[c.scaleIndex])
+          const t = c.truth
+          const n = t.category.length
+          assert.isAtMost(n, 5)
+          assert.deepStrictEqual([t.boxes.length, t.valid.length, t.reason.length, t.box.length], [4 * n, n, n, n])
+          for (let k = 0; k < n; k++) {
+            const [x1, y1, x2, y2] = t.boxes.subarray(4 * k, 4 * k + 4)
+            // Whole pixels 0..C-1 of the chip, so continuous edges in [0, C], at least minBoxSide px apart.
+            for (const v of [x1, y1, x2, y2]) assert.isTrue(Number.isInteger(v) && v >= 0 && v <= config.chipSize)
+            assert.isAtLeast(x2 - x1, config.minBoxSide)
+            assert.isAtLeast(y2 - y1, config.minBoxSide)
+            assert.strictEqual(t.category[k], img.category[t.box[k]])
+            assert.strictEqual(t.valid[k], t.reason[k] === IgnoreReason.valid ? 1 : 0)
+          }
+        }
+      },
+      { arbitrary: { runs: 30 } },
+    )
+  }
   it("resamples with the epoch: stride and chips change across epochs", () => {
     const config = Result.getOrThrow(chipConfig({ mode: "reference" }))
     const strides = new Set<number>()

@@ -29,7 +29,7 @@ export type { ChipStreamOptions } from "./chip_stream.ts"
 export { chipStream } from "./chip_stream.ts"
 export { chipStride } from "./chip_stride.ts"
 export type { ChipFrame, ChipTruthOptions } from "./chip_truth.ts"
-export { chipTruth, storeContinuous } from "./chip_truth.ts"
+export { chipTruth } from "./chip_truth.ts"
 export type { ChipConfigOptions } from "./config.ts"
 export {
   ChipConfig,

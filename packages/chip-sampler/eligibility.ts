@@ -49,41 +49,34 @@ export type Eligibility = (m: BoxMeasures, count: number, context: EligibilityCo
 export function referenceEligible(m: BoxMeasures, count: number, context: EligibilityContext, out: Uint8Array): number {
   const { config, fitLimit, rule, scaleIndex: i } = context
   const [lo, hi] = config.validRanges[i]
-  if (i === config.validRanges.length - 1) {
-    const above: ValidRange = [lo, -1]
-    return mark(count, out, (j) => inValidRange(m.size[j], above))
+  const last = i === config.validRanges.length - 1
+  const noLowerBound = rule === "assign" || i === 0
+  const range: ValidRange = last ? [lo, -1] : noLowerBound ? [-1, hi] : [lo, hi]
+  let marked = 0
+  for (let j = 0; j < count; j++) {
+    const w = m.width[j]
+    const h = m.height[j]
+    const ok =
+      inValidRange(m.size[j], range) && (last || (Math.max(w, h) < fitLimit && (!noLowerBound || (w >= 2 && h >= 2))))
+    out[j] = ok ? 1 : 0
+    if (ok) marked++
   }
-  if (rule === "assign" || i === 0) {
-    const below: ValidRange = [-1, hi]
-    return mark(count, out, (j) => {
-      const w = m.width[j]
-      const h = m.height[j]
-      return inValidRange(m.size[j], below) && Math.max(w, h) < fitLimit && w >= 2 && h >= 2
-    })
-  }
-  const full = config.validRanges[i]
-  return mark(count, out, (j) => inValidRange(m.size[j], full) && Math.max(m.width[j], m.height[j]) < fitLimit)
+  return marked
 }
 
 /** The paper's rule, the same for both uses: lo <= size < hi everywhere, fits below the coarsest, w, h >= 2 at the finest. */
 export function paperEligible(m: BoxMeasures, count: number, context: EligibilityContext, out: Uint8Array): number {
   const { config, fitLimit, scaleIndex: i } = context
-  const full = config.validRanges[i]
+  const range = config.validRanges[i]
   const last = i === config.validRanges.length - 1
   const finest = i === 0 && !last
-  return mark(count, out, (j) => {
-    const w = m.width[j]
-    const h = m.height[j]
-    return inValidRange(m.size[j], full) && (last || Math.max(w, h) < fitLimit) && (!finest || (w >= 2 && h >= 2))
-  })
-}
-
-function mark(count: number, out: Uint8Array, ok: (j: number) => boolean): number {
   let marked = 0
   for (let j = 0; j < count; j++) {
-    const yes = ok(j)
-    out[j] = yes ? 1 : 0
-    if (yes) marked++
+    const w = m.width[j]
+    const h = m.height[j]
+    const ok = inValidRange(m.size[j], range) && (last || Math.max(w, h) < fitLimit) && (!finest || (w >= 2 && h >= 2))
+    out[j] = ok ? 1 : 0
+    if (ok) marked++
   }
   return marked
 }

@@ -12,6 +12,7 @@
  * @module
  */
 export { boxCount } from "./_check.ts"
+export type { ChipTruth } from "./chip_truth.ts"
 export { clipBoxes, clipBoxesInPlace } from "./clip.ts"
 export type { DecodeOptions, DeltaOptions } from "./deltas.ts"
 export { decodeDeltas, defaultClampLog, encodeDeltas } from "./deltas.ts"

@@ -1,5 +1,5 @@
 import { intersectionOverArea } from "@sniper/boxes"
-import type { ChipConfig } from "./types.ts"
+import type { ChipConfig } from "./config.ts"
 
 /**
  * The reference's box-to-chip assignment (SNIPER.md section 2; `box_assigner`): each box goes to the chip of its

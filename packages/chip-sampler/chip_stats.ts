@@ -1,6 +1,7 @@
 import { scaledSize, scaleForResolution } from "@sniper/boxes"
 import { Effect, Stream } from "effect"
-import type { ChipConfig, ImageChips } from "./types.ts"
+import type { ChipConfig } from "./config.ts"
+import type { ImageChips } from "./types.ts"
 
 /**
  * Whole-data-set figures of one epoch. Pixels: SNIPER processes C x C per chip (the zero-padded input);

@@ -1,11 +1,12 @@
 import type { Dataset } from "@sniper/coco-io"
 import { Effect, Stream } from "effect"
 import { chipStride } from "./chip_stride.ts"
+import type { ChipConfig } from "./config.ts"
 import { datasetImage } from "./dataset_image.ts"
 import { BadImageSize } from "./errors.ts"
 import { chipImage } from "./image_chips.ts"
 import type { Proposals } from "./proposals.ts"
-import type { ChipConfig, ImageChips } from "./types.ts"
+import type { ImageChips } from "./types.ts"
 
 /** Options of `chipStream`: the epoch's seed, proposals for negative chips, horizontally flipped copies. */
 export interface ChipStreamOptions {

@@ -1,5 +1,5 @@
 import { Prng } from "@sniper/random"
-import type { ChipConfig } from "./types.ts"
+import type { ChipConfig } from "./config.ts"
 
 // Key that separates the stride draw from the per-image streams of the same (seed, epoch).
 const strideKey = 0x57_72_1d

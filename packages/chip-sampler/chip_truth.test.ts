@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { chipTruth } from "./chip_truth.ts"
+import { chipTruth, storeContinuous } from "./chip_truth.ts"
 import { defaultChipConfig } from "./config.ts"
 import { IgnoreReason, type ImageBoxes } from "./types.ts"
 
@@ -21,7 +21,7 @@ function image(boxes: ReadonlyArray<number>, crowd: ReadonlyArray<number> = []):
 const valid = () => IgnoreReason.valid
 
 describe("chipTruth()", () => {
-  it("shifts by the origin, scales, rounds half to even, clips to [0, C - 1] (hand-computed)", () => {
+  it("shifts by the origin, scales, rounds half to even, clips to pixels [0, C - 1], ends at x2 + 1 (hand-computed)", () => {
     const img = image([
       100,
       50,
@@ -45,8 +45,9 @@ describe("chipTruth()", () => {
       { x1: 100, y1: 50, scale: 1.5 },
       { config: defaultChipConfig("reference"), reasonOf: valid },
     )
-    assert.strictEqual(t.count, 2)
-    assert.deepStrictEqual(Array.from(t.boxes), [0, 0, 15, 15, 0, 0, 30, 30])
+    assert.strictEqual(t.category.length, 2)
+    // Pixels 0..15 and 0..30 of the chip: continuous boxes end at 16 and 31.
+    assert.deepStrictEqual(Array.from(t.boxes), [0, 0, 16, 16, 0, 0, 31, 31])
     assert.deepStrictEqual(Array.from(t.box), [0, 2])
     assert.deepStrictEqual(Array.from(t.category), [10, 12])
     assert.deepStrictEqual(Array.from(t.valid), [1, 1])
@@ -54,7 +55,7 @@ describe("chipTruth()", () => {
   it("rounds halves to even as numpy: 2.5 -> 2, 3.5 -> 4", () => {
     const img = image([5, 5, 47, 47])
     const t = chipTruth(img, { x1: 0, y1: 0, scale: 0.5 }, { config: defaultChipConfig("reference"), reasonOf: valid })
-    assert.deepStrictEqual(Array.from(t.boxes), [2, 2, 24, 24]) // 23.5 -> 24
+    assert.deepStrictEqual(Array.from(t.boxes), [2, 2, 25, 25]) // 23.5 -> 24, the pixel's far edge 25
     const u = chipTruth(
       image([7, 7, 45, 45]),
       { x1: 0, y1: 0, scale: 0.5 },
@@ -63,7 +64,7 @@ describe("chipTruth()", () => {
         reasonOf: valid,
       },
     )
-    assert.deepStrictEqual(Array.from(u.boxes), [4, 4, 22, 22]) // 3.5 -> 4, 22.5 -> 22
+    assert.deepStrictEqual(Array.from(u.boxes), [4, 4, 23, 23]) // 3.5 -> 4, 22.5 -> 22
   })
   it("keeps boxes of exactly 10 px (+1 widths) and drops 9 px ones", () => {
     const t = chipTruth(
@@ -83,7 +84,9 @@ describe("chipTruth()", () => {
       { x1: 0, y1: 0, scale: 1 },
       { config: defaultChipConfig("reference"), reasonOf: valid },
     )
-    assert.strictEqual(t.count, 100)
+    assert.strictEqual(t.category.length, 100)
+    assert.strictEqual(t.valid.length, 100)
+    assert.strictEqual(t.boxes.length, 400)
     assert.strictEqual(t.truncated, 20)
     assert.strictEqual(t.box[99], 99)
   })
@@ -107,5 +110,13 @@ describe("chipTruth()", () => {
     )
     assert.deepStrictEqual(Array.from(t.valid), [0])
     assert.deepStrictEqual(Array.from(t.reason), [IgnoreReason.otherChip])
+  })
+})
+
+describe("storeContinuous()", () => {
+  it("ends an inclusive pixel box at x2 + 1, y2 + 1: a 1 px box is 1 px wide", () => {
+    const boxes = new Float32Array(8).fill(-7)
+    storeContinuous(boxes, 4, [3, 5, 3, 9])
+    assert.deepStrictEqual(Array.from(boxes), [-7, -7, -7, -7, 3, 5, 4, 10])
   })
 })

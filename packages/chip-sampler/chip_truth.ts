@@ -1,5 +1,6 @@
 import { roundHalfEven } from "@sniper/boxes"
-import { type ChipConfig, type ChipTruth, IgnoreReason, type ImageBoxes } from "./types.ts"
+import type { ChipConfig } from "./config.ts"
+import { IgnoreReason, type ImageBoxes, type SampledChipTruth } from "./types.ts"
 
 /** Where a chip sits: origin (x1, y1) in original px and its scale s. */
 export interface ChipFrame {
@@ -16,7 +17,8 @@ export interface ChipTruthOptions {
 
 /**
  * Visits the boxes a chip keeps, in annotation order, without allocating: `visit(box, x1, y1, x2, y2, reason)`
- * in chip px; returns how many were kept beyond `maxBoxesPerChip` (not visited). See `chipTruth`.
+ * with the reference's inclusive integer corners in chip px (pixels x1..x2, clipped to [0, C - 1]); returns
+ * how many were kept beyond `maxBoxesPerChip` (not visited). See `chipTruth`.
  */
 export function visitChipBoxes(
   image: ImageBoxes,
@@ -53,11 +55,27 @@ export function visitChipBoxes(
 }
 
 /**
- * Ground truth of a chip (SNIPER.md section 2, "GT inside a chip"): every box of the image is shifted by the
- * chip origin, multiplied by s, rounded (half to even, as numpy), clipped to [0, C - 1]; boxes under
- * `minBoxSide` px a side (+1 widths) are dropped; the first `maxBoxesPerChip` kept, in annotation order.
+ * Writes the inclusive integer box (pixels x1..x2, y1..y2) at `boxes[at .. at + 3]` in `ChipTruth`'s continuous
+ * frame, where it ends at x2 + 1, y2 + 1: the one place the sampler's arithmetic meets the detector's.
  */
-export function chipTruth(image: ImageBoxes, chip: ChipFrame, options: ChipTruthOptions): ChipTruth {
+export function storeContinuous(
+  boxes: Float32Array,
+  at: number,
+  corners: readonly [x1: number, y1: number, x2: number, y2: number],
+): void {
+  boxes[at] = corners[0]
+  boxes[at + 1] = corners[1]
+  boxes[at + 2] = corners[2] + 1
+  boxes[at + 3] = corners[3] + 1
+}
+
+/**
+ * Ground truth of a chip (docs/sniper.md section 2, "GT inside a chip"): every box of the image is shifted by
+ * the chip origin, multiplied by s, rounded (half to even, as numpy), clipped to [0, C - 1] as the reference's
+ * inclusive pixels; boxes under `minBoxSide` px a side (+1 widths) are dropped; the first `maxBoxesPerChip`
+ * kept, in annotation order; then stored continuous (`storeContinuous`).
+ */
+export function chipTruth(image: ImageBoxes, chip: ChipFrame, options: ChipTruthOptions): SampledChipTruth {
   const cap = Math.min(image.boxes.length >> 2, options.config.maxBoxesPerChip)
   const boxes = new Float32Array(4 * cap)
   const category = new Int32Array(cap)
@@ -67,10 +85,7 @@ export function chipTruth(image: ImageBoxes, chip: ChipFrame, options: ChipTruth
   const truncated = visitChipBoxes(image, chip, {
     ...options,
     visit: (j, x1, y1, x2, y2, r) => {
-      boxes[4 * count] = x1
-      boxes[4 * count + 1] = y1
-      boxes[4 * count + 2] = x2
-      boxes[4 * count + 3] = y2
+      storeContinuous(boxes, 4 * count, [x1, y1, x2, y2])
       category[count] = image.category[j]
       reason[count] = r
       box[count] = j
@@ -80,7 +95,6 @@ export function chipTruth(image: ImageBoxes, chip: ChipFrame, options: ChipTruth
   const valid = new Uint8Array(count)
   for (let k = 0; k < count; k++) valid[k] = reason[k] === IgnoreReason.valid ? 1 : 0
   return {
-    count,
     boxes: count === cap ? boxes : boxes.slice(0, 4 * count),
     category: count === cap ? category : category.slice(0, count),
     valid,

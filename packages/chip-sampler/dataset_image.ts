@@ -1,7 +1,8 @@
 import type { Dataset } from "@sniper/coco-io"
+import type { Mode } from "./config.ts"
 import { imageBoxes } from "./image_boxes.ts"
 import type { Proposals } from "./proposals.ts"
-import type { ImageBoxes, Mode } from "./types.ts"
+import type { ImageBoxes } from "./types.ts"
 
 /** The boxes of data-set image row `row` (and its proposals) in the sampler's frame; see `imageBoxes`. */
 export function datasetImage(

@@ -17,7 +17,7 @@ const ignoredColour = "#ff3030"
 export function chipOverlay(image: ImageBoxes, chips: ImageChips, scaleLabels: ReadonlyArray<string>): string {
   const valid = new Set<number>()
   for (const c of [...chips.positives, ...chips.negatives]) {
-    for (let k = 0; k < c.truth.count; k++) if (c.truth.valid[k] === 1) valid.add(c.truth.box[k])
+    for (let k = 0; k < c.truth.valid.length; k++) if (c.truth.valid[k] === 1) valid.add(c.truth.box[k])
   }
   const parts: Array<string> = []
   const rect = (x1: number, y1: number, x2: number, y2: number, style: string) =>

@@ -1,17 +1,20 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
+import type { ChipConfig } from "./config.ts"
 import { defaultChipConfig } from "./config.ts"
-import { type EligibilityRule, markEligible, measureBoxes } from "./eligibility.ts"
-import type { ChipConfig } from "./types.ts"
+import { type EligibilityRule, measureBoxes, paperEligible, referenceEligible } from "./eligibility.ts"
+import { samplingStrategy } from "./sampling_strategy.ts"
 
 // Default COCO scales (3, 1.667, 512 / max side) on a 640 x 480 image, ranges [0,80) [32,150) [120,inf).
 const s = [3, 1.667, 512 / 640]
 
 function eligibleScales(box: ReadonlyArray<number>, config: ChipConfig, rule: EligibilityRule, stride: number) {
-  const m = measureBoxes(new Float64Array(box), config.mode)
+  const strategy = samplingStrategy(config.mode)
+  const m = measureBoxes(new Float64Array(box), { truncate: strategy.integerBoxes })
   const out = new Uint8Array(1)
   return s
     .filter(
-      (si, i) => markEligible(m, 1, { config, scaleIndex: i, fitLimit: (512 - stride - 1) / si, rule }, out) === 1,
+      (si, i) => strategy.eligible(m, 1, { config, scaleIndex: i, fitLimit: (512 - stride - 1) / si, rule }, out) === 1,
     )
     .map(String)
 }
@@ -19,7 +22,7 @@ function eligibleScales(box: ReadonlyArray<number>, config: ChipConfig, rule: El
 const reference = { ...defaultChipConfig("reference"), stride: 56 }
 const paper = defaultChipConfig("paper")
 
-describe("markEligible()", () => {
+describe("referenceEligible() and paperEligible()", () => {
   it("reference chips rule: finest < hi, middle [lo, hi), coarsest >= lo (hand-computed)", () => {
     assert.deepStrictEqual(eligibleScales([0, 0, 50, 50], reference, "chips", 56), ["3", "1.667"]) // size 50
     assert.deepStrictEqual(eligibleScales([0, 0, 20, 20], reference, "chips", 56), ["3"]) // 20 < 32 at 1.667
@@ -54,4 +57,22 @@ describe("markEligible()", () => {
     assert.deepStrictEqual(eligibleScales([0, 0, 79.9, 80.5], reference, "chips", 56), ["3", "1.667"])
     assert.deepStrictEqual(eligibleScales([0, 0, 79.9, 80.5], paper, "chips", 32), ["1.667"])
   })
+})
+
+const side = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 400 }))
+
+describe("referenceEligible() against paperEligible()", () => {
+  it.prop(
+    "agree on the chips rule at a middle scale for integer boxes: lo <= size < hi and the box fits",
+    [side, side],
+    ([w, h]) => {
+      const m = measureBoxes(new Float64Array([10, 20, 10 + w, 20 + h]), { truncate: true })
+      const context = { config: reference, scaleIndex: 1, fitLimit: (512 - 56 - 1) / 1.667, rule: "chips" as const }
+      const a = new Uint8Array(1)
+      const b = new Uint8Array(1)
+      referenceEligible(m, 1, context, a)
+      paperEligible(m, 1, context, b)
+      assert.strictEqual(a[0], b[0])
+    },
+  )
 })

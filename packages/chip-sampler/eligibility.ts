@@ -1,5 +1,5 @@
 import { boxSizes, inValidRange, type ValidRange } from "@sniper/boxes"
-import type { ChipConfig } from "./types.ts"
+import type { ChipConfig } from "./config.ts"
 
 /** w, h (the reference truncates them to integers), size sqrt(w h) and max(w, h) of each box, original px. */
 export interface BoxMeasures {
@@ -8,10 +8,10 @@ export interface BoxMeasures {
   readonly size: Float64Array
 }
 
-/** Measures boxes as `mode` does: reference truncates w = x2 - x1 and h to integers (`astype(np.int32)`). */
-export function measureBoxes(boxes: Float64Array, mode: ChipConfig["mode"]): BoxMeasures {
+/** Measures boxes; `truncate` as the reference: w = x2 - x1 and h as integers (`astype(np.int32)`). */
+export function measureBoxes(boxes: Float64Array, options: { readonly truncate: boolean }): BoxMeasures {
   const n = boxes.length >> 2
-  const truncate = mode === "reference"
+  const { truncate } = options
   const width = new Float64Array(n)
   const height = new Float64Array(n)
   for (let j = 0; j < n; j++) {
@@ -35,34 +35,46 @@ export interface EligibilityContext {
 }
 
 /**
- * Marks `out[j] = 1` for each box `j` in [0, count) eligible at the context's scale (SNIPER.md section 2) and
- * returns how many. `fitLimit` = (C - d - 1) / s: a box whose longer side reaches it may not fit any chip of the
- * grid, so it is never eligible below the coarsest scale.
- * Reference, `chips`: coarsest size >= lo; finest size < hi, fits, w, h >= 2; middle lo <= size < hi, fits.
- * Reference, `assign`: coarsest size >= lo; others size < hi, fits, w, h >= 2 (no lower bound: the code's quirk).
- * Paper (both rules): lo <= size < hi everywhere, fits below the coarsest, w, h >= 2 at the finest.
+ * Marks `out[j] = 1` for each box `j` in [0, count) eligible at the context's scale (docs/sniper.md section 2)
+ * and returns how many; one of `referenceEligible`, `paperEligible`. `fitLimit` = (C - d - 1) / s: a box whose
+ * longer side reaches it may not fit any chip of the grid, so it is never eligible below the coarsest scale.
  * -1 is unbounded at either end (the reference would treat hi = -1 below the coarsest as empty; its configs have none).
  */
-export function markEligible(m: BoxMeasures, count: number, context: EligibilityContext, out: Uint8Array): number {
+export type Eligibility = (m: BoxMeasures, count: number, context: EligibilityContext, out: Uint8Array) => number
+
+/**
+ * The reference's rules. `chips`: coarsest size >= lo; finest size < hi, fits, w, h >= 2; middle lo <= size < hi,
+ * fits. `assign`: coarsest size >= lo; others size < hi, fits, w, h >= 2 (no lower bound: the code's quirk).
+ */
+export function referenceEligible(m: BoxMeasures, count: number, context: EligibilityContext, out: Uint8Array): number {
   const { config, fitLimit, rule, scaleIndex: i } = context
+  const [lo, hi] = config.validRanges[i]
   const last = i === config.validRanges.length - 1
-  const full = config.validRanges[i]
-  const [lo, hi] = full
-  const above: ValidRange = [lo, -1]
-  const below: ValidRange = [-1, hi]
-  const paper = config.mode === "paper"
   const noLowerBound = rule === "assign" || i === 0
+  const range: ValidRange = last ? [lo, -1] : noLowerBound ? [-1, hi] : [lo, hi]
   let marked = 0
   for (let j = 0; j < count; j++) {
-    const size = m.size[j]
     const w = m.width[j]
     const h = m.height[j]
-    const fits = Math.max(w, h) < fitLimit
-    let ok: boolean
-    if (paper) ok = inValidRange(size, full) && (last || fits) && (i !== 0 || last || (w >= 2 && h >= 2))
-    else if (last) ok = inValidRange(size, above)
-    else if (noLowerBound) ok = inValidRange(size, below) && fits && w >= 2 && h >= 2
-    else ok = inValidRange(size, full) && fits
+    const ok =
+      inValidRange(m.size[j], range) && (last || (Math.max(w, h) < fitLimit && (!noLowerBound || (w >= 2 && h >= 2))))
+    out[j] = ok ? 1 : 0
+    if (ok) marked++
+  }
+  return marked
+}
+
+/** The paper's rule, the same for both uses: lo <= size < hi everywhere, fits below the coarsest, w, h >= 2 at the finest. */
+export function paperEligible(m: BoxMeasures, count: number, context: EligibilityContext, out: Uint8Array): number {
+  const { config, fitLimit, scaleIndex: i } = context
+  const range = config.validRanges[i]
+  const last = i === config.validRanges.length - 1
+  const finest = i === 0 && !last
+  let marked = 0
+  for (let j = 0; j < count; j++) {
+    const w = m.width[j]
+    const h = m.height[j]
+    const ok = inValidRange(m.size[j], range) && (last || Math.max(w, h) < fitLimit) && (!finest || (w >= 2 && h >= 2))
     out[j] = ok ? 1 : 0
     if (ok) marked++
   }

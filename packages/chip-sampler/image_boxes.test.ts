@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
 import { imageBoxes } from "./image_boxes.ts"
+import { samplingStrategy } from "./sampling_strategy.ts"
 
 const one = (bbox: ReadonlyArray<number>, extra: { area?: number; crowd?: number } = {}) => ({
   id: 3,
@@ -53,4 +55,25 @@ describe("imageBoxes()", () => {
     const b = imageBoxes({ ...one([]), category: new Int32Array(0), crowd: new Uint8Array(0) }, { mode: "reference" })
     assert.strictEqual(b.boxes.length, 0)
   })
+})
+
+const coordinate = Schema.Finite.check(Schema.isBetween({ minimum: -50, maximum: 150 }))
+
+describe("imageBoxes() properties", () => {
+  it.prop(
+    "keeps boxes inside the image, integer in reference mode; flipping mirrors x only",
+    [coordinate, coordinate, coordinate, coordinate],
+    ([x, y, w, h]) => {
+      for (const mode of ["reference", "paper"] as const) {
+        const plain = imageBoxes(one([x, y, w, h]), { mode })
+        const flipped = imageBoxes(one([x, y, w, h]), { mode, flip: true })
+        assert.strictEqual(plain.boxes.length, flipped.boxes.length)
+        if (plain.boxes.length === 0) continue
+        const [x1, y1, x2, y2] = plain.boxes
+        assert.isTrue(0 <= x1 && x1 <= x2 && x2 <= 99 && 0 <= y1 && y1 <= y2 && y2 <= 79, `${mode}: ${plain.boxes}`)
+        if (samplingStrategy(mode).integerBoxes) for (const v of plain.boxes) assert.isTrue(Number.isInteger(v))
+        assert.deepStrictEqual(Array.from(flipped.boxes), [99 - x2, y1, 99 - x1, y2])
+      }
+    },
+  )
 })

@@ -1,4 +1,6 @@
-import type { ImageBoxes, Mode } from "./types.ts"
+import type { Mode } from "./config.ts"
+import { samplingStrategy } from "./sampling_strategy.ts"
+import type { ImageBoxes } from "./types.ts"
 
 /** One image as COCO gives it: boxes xywh (continuous px), their area, category index and crowd flag. */
 export interface CocoImage {
@@ -27,7 +29,8 @@ export function imageBoxes(image: CocoImage, options: { readonly mode: Mode; rea
   const frame = { width: image.width, height: image.height, flip }
   const boxes = new Float64Array(4 * n)
   const annotation = new Int32Array(n)
-  const kept = toInclusive(image.bbox, boxes, { ...frame, mode: options.mode, area: image.area, kept: annotation })
+  const integer = samplingStrategy(options.mode).integerBoxes
+  const kept = toInclusive(image.bbox, boxes, { ...frame, integer, area: image.area, kept: annotation })
   const category = new Int32Array(kept)
   const crowd = new Uint8Array(kept)
   for (let k = 0; k < kept; k++) {
@@ -36,7 +39,7 @@ export function imageBoxes(image: CocoImage, options: { readonly mode: Mode; rea
   }
   const p = (image.proposals?.length ?? 0) >> 2
   const proposals = new Float64Array(4 * p)
-  const keptP = p === 0 ? 0 : toInclusive(image.proposals!, proposals, { ...frame, mode: "proposals" })
+  const keptP = p === 0 ? 0 : toInclusive(image.proposals!, proposals, { ...frame, integer: false })
   return {
     id: image.id,
     width: image.width,
@@ -52,7 +55,7 @@ export function imageBoxes(image: CocoImage, options: { readonly mode: Mode; rea
 
 /**
  * Converts xywh boxes into `out` (kept boxes packed at the front); returns how many were kept and writes their
- * input indices to `kept`. `proposals` converts like paper mode (no truncation, no area check).
+ * input indices to `kept`. `integer`: the reference loader's arithmetic (x2 from the clamped x1, truncated).
  */
 function toInclusive(
   xywh: Float64Array,
@@ -61,13 +64,12 @@ function toInclusive(
     readonly width: number
     readonly height: number
     readonly flip: boolean
-    readonly mode: Mode | "proposals"
+    readonly integer: boolean
     readonly area?: Float64Array | undefined
     readonly kept?: Int32Array | undefined
   },
 ): number {
-  const { width, height, flip, area, kept } = o
-  const reference = o.mode === "reference"
+  const { width, height, flip, area, kept, integer } = o
   const n = xywh.length >> 2
   let at = 0
   for (let j = 0; j < n; j++) {
@@ -78,10 +80,10 @@ function toInclusive(
     const h = xywh[4 * j + 3]
     let x1 = Math.max(0, x)
     let y1 = Math.max(0, y)
-    let x2 = Math.min(width - 1, (reference ? x1 : x) + Math.max(0, w - 1))
-    let y2 = Math.min(height - 1, (reference ? y1 : y) + Math.max(0, h - 1))
+    let x2 = Math.min(width - 1, (integer ? x1 : x) + Math.max(0, w - 1))
+    let y2 = Math.min(height - 1, (integer ? y1 : y) + Math.max(0, h - 1))
     if (!(x2 >= x1 && y2 >= y1)) continue
-    if (reference) {
+    if (integer) {
       x1 = Math.trunc(x1)
       y1 = Math.trunc(y1)
       x2 = Math.trunc(x2)

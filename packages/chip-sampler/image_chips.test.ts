@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Prng } from "@sniper/random"
 import { Result, Schema } from "effect"
-import { chipConfig, defaultChipConfig } from "./config.ts"
+import { type ChipConfig, chipConfig, defaultChipConfig, type Mode } from "./config.ts"
 import { chipImage } from "./image_chips.ts"
-import { type Chip, type ChipConfig, IgnoreReason, type ImageBoxes, type Mode } from "./types.ts"
+import { type Chip, IgnoreReason, type ImageBoxes } from "./types.ts"
 
 function image(
   width: number,
@@ -36,7 +36,7 @@ function single(mode: Mode, range: readonly [number, number] = [-1, -1]): ChipCo
 
 const reasons = (chip: Chip) => {
   const out: Record<number, number> = {}
-  for (let k = 0; k < chip.truth.count; k++) out[chip.truth.box[k]] = chip.truth.reason[k]
+  for (let k = 0; k < chip.truth.box.length; k++) out[chip.truth.box[k]] = chip.truth.reason[k]
   return out
 }
 const byOrigin = (chips: ReadonlyArray<Chip>) => new Map(chips.map((c) => [`${c.grid[0]},${c.grid[1]}`, c]))
@@ -52,7 +52,7 @@ describe("chipImage() positive chips", () => {
     assert.deepStrictEqual([...chips.keys()].sort(), ["0,0", "256,256", "512,512"])
     const c = chips.get("512,512")!
     assert.deepStrictEqual([c.x1, c.y1, c.x2, c.y2, c.scale], [512, 512, 1023, 1023, 1])
-    assert.deepStrictEqual(Array.from(c.truth.boxes), [188, 188, 288, 288]) // C shifted by the origin
+    assert.deepStrictEqual(Array.from(c.truth.boxes), [188, 188, 289, 289]) // C shifted by the origin, continuous
     assert.strictEqual(out.coveredPairs, out.eligiblePairs)
   })
   it("reference: a box is valid only in the chip it is assigned to, otherChip elsewhere", () => {
@@ -99,7 +99,7 @@ describe("chipImage() positive chips", () => {
     const finest = out.positives.filter((c) => c.scaleIndex === 0)
     assert.strictEqual(finest.length, 1)
     assert.deepStrictEqual(finest[0].grid, [0, 0, 299, 239])
-    assert.deepStrictEqual(Array.from(finest[0].truth.boxes), [30, 30, 90, 90])
+    assert.deepStrictEqual(Array.from(finest[0].truth.boxes), [30, 30, 91, 91])
   })
   it("a box larger than a chip at its coarsest scale stays uncovered; reference keeps it valid, cut", () => {
     // Scales 2 and 1 on 1200 x 1200; the 700 px box is eligible only at 1x, where no 512 px chip holds it.
@@ -244,7 +244,7 @@ describe("chipImage() properties", () => {
         }
         // Every valid box of a chip is inside it (paper) or assigned to it (reference) and never crowd.
         for (const c of out.positives) {
-          for (let k = 0; k < c.truth.count; k++) {
+          for (let k = 0; k < c.truth.box.length; k++) {
             if (c.truth.valid[k] === 1) assert.strictEqual(img.crowd[c.truth.box[k]], 0)
           }
         }
@@ -261,6 +261,34 @@ describe("chipImage() properties", () => {
         const b = chipImage(img, config, { seed, epoch: 3 })
         const view = (o: typeof a) => [...o.positives, ...o.negatives].map((c) => [c.negative, c.scaleIndex, ...c.grid])
         assert.deepStrictEqual(view(a), view(b))
+      },
+      { arbitrary: { runs: 30 } },
+    )
+  }
+  for (const mode of ["reference", "paper"] as const) {
+    it.prop(
+      `${mode}: each chip's truth is in ChipTruth's convention and the chip carries its scale's valid range`,
+      [seedArb],
+      ([seed]) => {
+        const config = Result.getOrThrow(chipConfig({ mode, maxBoxesPerChip: 5 }))
+        const img = randomImage(seed, 40)
+        const out = chipImage(img, config, { seed, epoch: 1 })
+        for (const c of [...out.positives, ...out.negatives]) {
+          assert.deepStrictEqual(c.validRange, config.validRanges[c.scaleIndex])
+          const t = c.truth
+          const n = t.category.length
+          assert.isAtMost(n, 5)
+          assert.deepStrictEqual([t.boxes.length, t.valid.length, t.reason.length, t.box.length], [4 * n, n, n, n])
+          for (let k = 0; k < n; k++) {
+            const [x1, y1, x2, y2] = t.boxes.subarray(4 * k, 4 * k + 4)
+            // Whole pixels 0..C-1 of the chip, so continuous edges in [0, C], at least minBoxSide px apart.
+            for (const v of [x1, y1, x2, y2]) assert.isTrue(Number.isInteger(v) && v >= 0 && v <= config.chipSize)
+            assert.isAtLeast(x2 - x1, config.minBoxSide)
+            assert.isAtLeast(y2 - y1, config.minBoxSide)
+            assert.strictEqual(t.category[k], img.category[t.box[k]])
+            assert.strictEqual(t.valid[k], t.reason[k] === IgnoreReason.valid ? 1 : 0)
+          }
+        }
       },
       { arbitrary: { runs: 30 } },
     )

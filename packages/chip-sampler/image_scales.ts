@@ -1,5 +1,5 @@
 import { scaledSize, scaleForResolution } from "@sniper/boxes"
-import type { ScaleSpec } from "./types.ts"
+import type { ScaleSpec } from "./config.ts"
 
 /** The factor s of one scale for a `width x height` image (original px to scaled px). */
 export function scaleOf(spec: ScaleSpec, width: number, height: number): number {

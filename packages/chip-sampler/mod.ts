@@ -1,7 +1,8 @@
 /**
  * SNIPER chips (Singh, Najibi, Davis 2018): positive chips cover the boxes valid at each scale, negative chips
- * cover proposals no positive chip covers, each chip with its ground truth; `reference` mode reproduces the
- * released code, `paper` the clean rules (SNIPER.md sections 2-4 and 8). Pure functions over typed arrays.
+ * cover proposals no positive chip covers, each chip with its ground truth (`ChipTruth` of @sniper/boxes) and
+ * its scale's valid range. Two sampling strategies: `reference` reproduces the released code, `paper` the clean
+ * rules (docs/sniper.md sections 2-4 and 8). Pure functions over typed arrays; `ChipConfig` is an effect Schema.
  *
  * Boxes too large for a chip: below the coarsest scale a box is eligible only if its longer side is under
  * (C - d - 1) / s, which guarantees some grid chip holds it whole. The default coarsest scale fits the whole
@@ -30,7 +31,16 @@ export { chipStride } from "./chip_stride.ts"
 export type { ChipFrame, ChipTruthOptions } from "./chip_truth.ts"
 export { chipTruth } from "./chip_truth.ts"
 export type { ChipConfigOptions } from "./config.ts"
-export { chipConfig, cocoValidRanges, defaultChipConfig, factorScales, resolutionScales } from "./config.ts"
+export {
+  ChipConfig,
+  chipConfig,
+  cocoValidRanges,
+  defaultChipConfig,
+  factorScales,
+  Mode,
+  resolutionScales,
+  ScaleSpec,
+} from "./config.ts"
 export { datasetImage } from "./dataset_image.ts"
 export { chipOverlay, DrawError, drawChips } from "./draw_chips.ts"
 export { BadImageSize, InvalidChipConfig, UnknownProposalImage } from "./errors.ts"
@@ -44,5 +54,7 @@ export type { ImageScales } from "./image_scales.ts"
 export { imageScales } from "./image_scales.ts"
 export type { Proposals } from "./proposals.ts"
 export { proposalsByImageId, proposalsFromDetections } from "./proposals.ts"
-export type { Chip, ChipConfig, ChipTruth, ImageBoxes, ImageChips, Mode, ScaleSpec } from "./types.ts"
+export type { Draft, Placement, SamplingStrategy, ScaleGroup } from "./sampling_strategy.ts"
+export { paperStrategy, referenceStrategy, samplingStrategy } from "./sampling_strategy.ts"
+export type { Chip, ImageBoxes, ImageChips, SampledChipTruth } from "./types.ts"
 export { IgnoreReason } from "./types.ts"

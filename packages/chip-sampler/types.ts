@@ -1,35 +1,4 @@
-import type { ValidRange } from "@sniper/boxes"
-
-/** `reference`: the released code's rules and quirks (SNIPER.md 2-4); `paper`: the clean rules of SNIPER.md 8. */
-export type Mode = "reference" | "paper"
-
-/**
- * One training scale. `{ factor }` multiplies the original image; `{ short, long }` is the resolution form
- * (s = short / min(W, H), capped so round(s max(W, H)) <= long; short = -1 gives s = long / max(W, H)).
- */
-export type ScaleSpec = { readonly factor: number } | { readonly short: number; readonly long: number }
-
-/** A checked chip configuration (see `chipConfig`). Sizes in px; scales finest first. */
-export interface ChipConfig {
-  readonly mode: Mode
-  readonly scales: ReadonlyArray<ScaleSpec>
-  /** Per scale, `[lo, hi)` on box size sqrt(w h) in original px; -1 = unbounded. */
-  readonly validRanges: ReadonlyArray<ValidRange>
-  /** Chip side C in chip px (512). */
-  readonly chipSize: number
-  /** Grid stride d in scaled px, or `"random"`: an integer in 56..59 drawn per (seed, epoch), as the reference. */
-  readonly stride: number | "random"
-  /** Negative chips sampled per image per epoch (2). */
-  readonly negativesPerImage: number
-  /** A negative chip needs more than `finest` (25) proposals at the finest scale, more than `others` (10) elsewhere. */
-  readonly minProposals: { readonly finest: number; readonly others: number }
-  /** At most this many ground-truth boxes per chip (100), the first kept in annotation order. */
-  readonly maxBoxesPerChip: number
-  /** Boxes narrower or shorter than this in chip px (+1 widths, after clipping) are dropped from a chip (10). */
-  readonly minBoxSide: number
-  /** Crowd annotations: `"drop"` (reference: never seen) or `"ignore"` (paper: ignored boxes in every chip). */
-  readonly crowd: "drop" | "ignore"
-}
+import type { ChipTruth, ValidRange } from "@sniper/boxes"
 
 /**
  * Ground truth of one image in the chip sampler's frame: boxes (x1, y1, x2, y2) in original px, inclusive
@@ -64,14 +33,10 @@ export const IgnoreReason = {
 export type IgnoreReason = (typeof IgnoreReason)[keyof typeof IgnoreReason]
 
 /**
- * Ground truth of one chip in chip px (x1, y1, x2, y2), inclusive, rounded and clipped to [0, C - 1]:
- * at most `maxBoxesPerChip` boxes, each with its contiguous category index, valid flag and ignore reason.
+ * Ground truth of one chip (see `ChipTruth`: continuous boxes in chip px, category rows, valid flags), at most
+ * `maxBoxesPerChip` boxes, with what the sampler knows of each: why it is ignored and which image box it is.
  */
-export interface ChipTruth {
-  readonly count: number
-  readonly boxes: Float32Array
-  readonly category: Int32Array
-  readonly valid: Uint8Array
+export interface SampledChipTruth extends ChipTruth {
   readonly reason: Uint8Array
   /** Index of the box in `ImageBoxes.boxes`. */
   readonly box: Int32Array
@@ -96,7 +61,9 @@ export interface Chip {
   /** Corners on the scaled image's integer grid, inclusive. */
   readonly grid: readonly [x1: number, y1: number, x2: number, y2: number]
   readonly flip: boolean
-  readonly truth: ChipTruth
+  /** Its scale's valid range, `[lo, hi)` on box size in original px (-1 = unbounded). */
+  readonly validRange: ValidRange
+  readonly truth: SampledChipTruth
 }
 
 /** The chips of one image (or its flipped copy) in one epoch, with what is needed for statistics. */

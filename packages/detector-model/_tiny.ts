@@ -1,6 +1,7 @@
 /** Test-only: small detector configs that run in milliseconds. */
+
+import type { ChipTruth } from "@sniper/boxes"
 import { Effect } from "effect"
-import type { ChipTruth } from "./chip_truth.ts"
 import type { DetectorConfig } from "./config.ts"
 import { decodeDetectorConfig, sniperR50 } from "./config.ts"
 
@@ -33,7 +34,7 @@ export function frozenBnConfig(): DetectorConfig {
 export function twinTruths(): Array<ChipTruth> {
   const truth: ChipTruth = {
     boxes: Float32Array.from([4, 6, 40, 50, 30, 20, 60, 34]),
-    classes: Int32Array.from([2, 1]),
+    category: Int32Array.from([1, 0]),
     valid: Uint8Array.from([1, 1]),
   }
   return [truth, truth]

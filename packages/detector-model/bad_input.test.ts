@@ -1,10 +1,10 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import type { ChipTruth } from "@sniper/boxes"
 import * as tf from "@tensorflow/tfjs"
-import { Effect } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { readyBackend } from "./_test_backend.ts"
 import { tinyConfig } from "./_tiny.ts"
-import type { ChipTruth } from "./chip_truth.ts"
-import { decodeDetectorConfig, sniperR50 } from "./config.ts"
+import { DetectorConfig, decodeDetectorConfig, sniperR50 } from "./config.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
 import { makePrng } from "./prng.ts"
@@ -14,7 +14,7 @@ beforeAll(async () => {
   await readyBackend()
 })
 
-const empty: ChipTruth = { boxes: new Float32Array(0), classes: new Int32Array(0), valid: new Uint8Array(0) }
+const empty: ChipTruth = { boxes: new Float32Array(0), category: new Int32Array(0), valid: new Uint8Array(0) }
 
 describe("decodeDetectorConfig()", () => {
   it.effect(
@@ -35,6 +35,12 @@ describe("decodeDetectorConfig()", () => {
       Effect.gen(function* () {
         const bg = yield* Effect.flip(decodeDetectorConfig({ ...sniperR50, rpn: { ...sniperR50.rpn, bgIou: 0.6 } }))
         assert.match(bg.message, /rpn.bgIou \(0.6\) must not exceed rpn.fgIou \(0.5\)/)
+        // The rule belongs to the schema: a config embedding DetectorConfig applies it too.
+        const embedded = Schema.decodeUnknownResult(Schema.Struct({ detector: DetectorConfig }))({
+          detector: { ...sniperR50, rpn: { ...sniperR50.rpn, bgIou: 0.6 } },
+        })
+        assert.isTrue(Result.isFailure(embedded))
+        if (Result.isFailure(embedded)) assert.match(embedded.failure.message, /must not exceed rpn.fgIou/)
         const width = yield* Effect.flip(
           decodeDetectorConfig({ ...sniperR50, backbone: { ...sniperR50.backbone, width: 0 } }),
         )
@@ -63,13 +69,22 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     )
     const badClass: ChipTruth = {
       boxes: Float32Array.from([0, 0, 9, 9]),
-      classes: Int32Array.from([4]),
+      category: Int32Array.from([3]),
       valid: Uint8Array.from([1]),
     }
     assert.throws(
       () =>
         tf.tidy(() => detectorLosses(detector, { images: ok, truths: [badClass, empty] }, { prng: makePrng(1) }).total),
-      /classes must be in 1\.\.3, current value is 4/,
+      /category must be in 0\.\.2, current value is 3/,
+    )
+    // Background is the detector's own class 0, never a category: -1 (a 1-based class shifted down) is refused.
+    const background: ChipTruth = { ...badClass, category: Int32Array.from([-1]) }
+    assert.throws(
+      () =>
+        tf.tidy(
+          () => detectorLosses(detector, { images: ok, truths: [background, empty] }, { prng: makePrng(1) }).total,
+        ),
+      /category must be in 0\.\.2, current value is -1/,
     )
     tf.dispose([odd, ok])
     disposeDetector(detector)
@@ -90,7 +105,7 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     assert.notDeepEqual(w.dataSync(), before)
     const speck: ChipTruth = {
       boxes: Float32Array.from([20, 20, 20.5, 20.25, 30, 30, 30, 31]),
-      classes: Int32Array.from([1, 2]),
+      category: Int32Array.from([0, 1]),
       valid: Uint8Array.from([1, 1]),
     }
     const tiny = trainStep(detector, { images, truths: [speck, empty] }, { optimizer, prng: makePrng(2) })

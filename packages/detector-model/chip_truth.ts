@@ -1,23 +1,25 @@
-/** Ground truth of one chip in its input pixels: N boxes (x1, y1, x2, y2), classes 1..K, and a valid flag
- * (0 = the box is out of this chip's range: ignored, never background). */
-export interface ChipTruth {
-  readonly boxes: Float32Array
-  readonly classes: Int32Array
-  readonly valid: Uint8Array
+import type { ChipTruth } from "@sniper/boxes"
+
+/**
+ * The classifier's class of a category row: class 0 is background, so category c (0..K-1) is class c + 1. The
+ * one place the detector turns `ChipTruth`'s categories into its classes.
+ */
+export function classOfCategory(category: number): number {
+  return category + 1
 }
 
-/** Checks the three columns agree in length and classes lie in 1..numClasses. */
+/** Checks the three columns agree in length, categories lie in 0..numClasses-1 and coordinates are finite. */
 export function checkChipTruth(truth: ChipTruth, numClasses: number, chip: number): void {
-  const n = truth.classes.length
+  const n = truth.category.length
   if (truth.boxes.length !== 4 * n || truth.valid.length !== n)
     throw new RangeError(
-      `Cannot use chip ${chip} ground truth: boxes, classes and valid must describe the same boxes, current lengths are ${truth.boxes.length}, ${n}, ${truth.valid.length}`,
+      `Cannot use chip ${chip} ground truth: boxes, category and valid must describe the same boxes, current lengths are ${truth.boxes.length}, ${n}, ${truth.valid.length}`,
     )
   for (let i = 0; i < n; i++) {
-    const c = truth.classes[i]
-    if (!(c >= 1 && c <= numClasses))
+    const c = truth.category[i]
+    if (!(Number.isInteger(c) && c >= 0 && c < numClasses))
       throw new RangeError(
-        `Cannot use chip ${chip} ground truth: classes must be in 1..${numClasses}, current value is ${c}`,
+        `Cannot use chip ${chip} ground truth: category must be in 0..${numClasses - 1}, current value is ${c}`,
       )
     for (let k = 0; k < 4; k++)
       if (!Number.isFinite(truth.boxes[4 * i + k]))

@@ -56,7 +56,16 @@ export const DetectorConfig = Schema.Struct({
     boxLossWeight: Positive,
     train: ProposalSettings,
     test: ProposalSettings,
-  }),
+  }).check(
+    // A schema check, so every embedding of the config (a training config too) applies it.
+    Schema.makeFilter(
+      (rpn) =>
+        rpn.bgIou <= rpn.fgIou || {
+          path: ["bgIou"],
+          issue: `rpn.bgIou (${rpn.bgIou}) must not exceed rpn.fgIou (${rpn.fgIou})`,
+        },
+    ),
+  ),
   roi: Schema.Struct({
     /** "reference": every proposal, labelled against all chip gt; "sampled": fg/bg sampling (detectron2 style). */
     labelling: Schema.Literals(["reference", "sampled"]),
@@ -142,14 +151,9 @@ export const cpuDemoDetector: DetectorConfig = {
   roi: { ...sniperR50.roi, channels: 64, fcDim: 256 },
 }
 
-/** Validates an unknown value as a DetectorConfig (cross-field rules included). */
+/** Validates an unknown value as a DetectorConfig (its cross-field rules are checks of the schema). */
 export const decodeDetectorConfig = Effect.fn("decodeDetectorConfig")(function* (input: unknown) {
-  const config = yield* Schema.decodeUnknownEffect(DetectorConfig)(input).pipe(
+  return yield* Schema.decodeUnknownEffect(DetectorConfig)(input).pipe(
     Effect.mapError((error) => new InvalidDetectorConfig({ issue: error.message.replace(/\s*\n\s*/g, " ") })),
   )
-  if (config.rpn.bgIou > config.rpn.fgIou)
-    return yield* new InvalidDetectorConfig({
-      issue: `rpn.bgIou (${config.rpn.bgIou}) must not exceed rpn.fgIou (${config.rpn.fgIou})`,
-    })
-  return config
 })

@@ -1,8 +1,8 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import type { ChipTruth } from "@sniper/boxes"
 import * as tf from "@tensorflow/tfjs"
 import { readyBackend } from "./_test_backend.ts"
 import { tinyConfig } from "./_tiny.ts"
-import type { ChipTruth } from "./chip_truth.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
 import { makePrng, normals } from "./prng.ts"
@@ -19,10 +19,10 @@ describe("detectorLosses() gradient", () => {
     const truths: Array<ChipTruth> = [
       {
         boxes: Float32Array.from([4, 6, 40, 50, 30, 20, 60, 34]),
-        classes: Int32Array.from([2, 3]),
+        category: Int32Array.from([1, 2]),
         valid: Uint8Array.from([1, 0]),
       },
-      { boxes: Float32Array.from([10, 10, 50, 42]), classes: Int32Array.from([1]), valid: Uint8Array.from([1]) },
+      { boxes: Float32Array.from([10, 10, 50, 42]), category: Int32Array.from([0]), valid: Uint8Array.from([1]) },
     ]
     // Fixed proposals make the loss a smooth function of the weights (the RPN's top-k and NMS are not).
     const proposals = [

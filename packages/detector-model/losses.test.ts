@@ -1,9 +1,9 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import type { ChipTruth } from "@sniper/boxes"
 import * as tf from "@tensorflow/tfjs"
 import { readyBackend } from "./_test_backend.ts"
 import { tinyConfig } from "./_tiny.ts"
 import { gridAnchors } from "./anchors.ts"
-import type { ChipTruth } from "./chip_truth.ts"
 import type { Detector } from "./detector.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { bceWithLogits, smoothL1 } from "./loss_functions.ts"
@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 const softplus = (x: number) => Math.log1p(Math.exp(x))
 const huber = (x: number) => (Math.abs(x) < 1 ? 0.5 * x * x : Math.abs(x) - 0.5)
-const empty: ChipTruth = { boxes: new Float32Array(0), classes: new Int32Array(0), valid: new Uint8Array(0) }
+const empty: ChipTruth = { boxes: new Float32Array(0), category: new Int32Array(0), valid: new Uint8Array(0) }
 
 /** Heads that output constants: objectness logit `b`, zero deltas, uniform class scores. */
 function constantHeads(detector: Detector, b: number): void {
@@ -69,7 +69,7 @@ describe("detectorLosses()", () => {
     const truths: Array<ChipTruth> = [
       {
         boxes: Float32Array.from([4, 6, 40, 50, 30, 20, 60, 34]),
-        classes: Int32Array.from([2, 3]),
+        category: Int32Array.from([1, 2]),
         valid: Uint8Array.from([1, 0]),
       },
       empty,

@@ -1,12 +1,13 @@
+import type { ChipTruth } from "@sniper/boxes"
 import * as tf from "@tensorflow/tfjs"
-import type { ChipTruth } from "./chip_truth.ts"
 import { checkChipTruth } from "./chip_truth.ts"
 import type { Detector } from "./detector.ts"
 import { checkInput, detectorFeatures } from "./detector.ts"
 import { roiLosses } from "./roi_loss.ts"
 import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
 
-/** A training batch: chips [N, H, W, 3] (H, W multiples of 16) with each chip's ground truth in chip px and,
+/** A training batch: chips [N, H, W, 3] (H, W multiples of 16) with each chip's ground truth in chip px
+ * (continuous boxes, category rows 0..K-1: the background class is added when targets are built) and,
  * optionally, its valid proposal area range [lo, hi) in chip px² (SNIPER's (lo s)², (hi s)²). */
 export interface TrainingBatch {
   readonly images: tf.Tensor4D

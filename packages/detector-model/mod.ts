@@ -13,7 +13,6 @@
  * @module
  */
 export { cellAnchors, gridAnchors } from "./anchors.ts"
-export type { ChipTruth } from "./chip_truth.ts"
 export type { Depth, ProposalSettings } from "./config.ts"
 export { cpuDemoDetector, DetectorConfig, decodeDetectorConfig, sniperR50, sniperR101 } from "./config.ts"
 export type { ContentSize, Detections, DetectOptions } from "./detect.ts"

@@ -1,5 +1,5 @@
+import type { ChipTruth } from "@sniper/boxes"
 import * as tf from "@tensorflow/tfjs"
-import type { ChipTruth } from "./chip_truth.ts"
 import type { Detector } from "./detector.ts"
 import { boxHead, roiFeatures } from "./detector.ts"
 import { smoothL1 } from "./loss_functions.ts"

@@ -13,7 +13,7 @@ const options = {
 // valid box of class 2 at [0, 0, 10, 10]; ignored box of class 3 at [40, 40, 60, 60]
 const truth = {
   boxes: Float32Array.from([0, 0, 10, 10, 40, 40, 60, 60]),
-  classes: Int32Array.from([2, 3]),
+  category: Int32Array.from([1, 2]),
   valid: Uint8Array.from([1, 0]),
 }
 const proposals = Float32Array.from([
@@ -60,7 +60,7 @@ describe("roiTargets()", () => {
   })
 
   it("roiTargets() on a chip without boxes labels every proposal background", () => {
-    const empty = { boxes: new Float32Array(0), classes: new Int32Array(0), valid: new Uint8Array(0) }
+    const empty = { boxes: new Float32Array(0), category: new Int32Array(0), valid: new Uint8Array(0) }
     const t = roiTargets(proposals, empty, options)
     assert.deepStrictEqual(Array.from(t.labels), [0, 0, 0, 0])
     assert.isTrue(t.deltas.every((d) => d === 0))

@@ -1,6 +1,6 @@
+import type { ChipTruth } from "@sniper/boxes"
 import { encodeDeltas, iouMatrix } from "@sniper/boxes"
-import type { ChipTruth } from "./chip_truth.ts"
-import { validBoxes } from "./chip_truth.ts"
+import { classOfCategory, validBoxes } from "./chip_truth.ts"
 import { shuffleInPlace } from "./prng.ts"
 
 /** RoI labelling of one chip. "reference": every RoI, the last slots replaced by the valid gt, labelled by the
@@ -15,7 +15,7 @@ export interface RoiTargetOptions {
   readonly prng: () => number
 }
 
-/** RoIs (input px) with labels (0 = background, 1..K classes) and class-agnostic weighted deltas (fg only). */
+/** RoIs (input px) with labels (0 = background, 1..K: category row + 1) and class-agnostic weighted deltas (fg only). */
 export interface RoiTargets {
   readonly rois: Float32Array
   readonly labels: Int32Array
@@ -40,7 +40,7 @@ export function roiTargets(proposals: Float32Array, truth: ChipTruth, options: R
   all.set(proposals.subarray(0, 4 * keepProposals))
   all.set(valid, 4 * keepProposals)
   const n = all.length / 4
-  const g = truth.classes.length
+  const g = truth.category.length
   const iou = g > 0 ? iouMatrix(all, truth.boxes) : new Float64Array(0)
   const match = new Int32Array(n).fill(-1)
   const labels = new Int32Array(n)
@@ -55,12 +55,12 @@ export function roiTargets(proposals: Float32Array, truth: ChipTruth, options: R
     }
     if (options.labelling === "reference") {
       if (best >= 0 && bestIou > options.fgIou) {
-        labels[i] = truth.classes[best]
+        labels[i] = classOfCategory(truth.category[best])
         match[i] = best
       }
     } else if (best >= 0 && bestIou >= options.fgIou) {
       // A RoI on an ignored box is neither foreground nor background.
-      labels[i] = truth.valid[best] ? truth.classes[best] : -1
+      labels[i] = truth.valid[best] ? classOfCategory(truth.category[best]) : -1
       match[i] = truth.valid[best] ? best : -1
     }
   }

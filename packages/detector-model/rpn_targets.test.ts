@@ -22,7 +22,7 @@ const anchors = Float32Array.from([
 ])
 const truth = {
   boxes: Float32Array.from([0, 0, 10, 12, 32, 30, 52, 50]),
-  classes: Int32Array.from([1, 2]),
+  category: Int32Array.from([0, 1]),
   valid: Uint8Array.from([1, 0]),
 }
 
@@ -43,7 +43,7 @@ describe("rpnTargets()", () => {
 
   it("rpnTargets() lets an anchor 32 px outside the chip be labelled, one 33 px outside not", () => {
     const a = Float32Array.from([-32, 0, 10, 10, -33, 0, 10, 10])
-    const empty = { boxes: new Float32Array(0), classes: new Int32Array(0), valid: new Uint8Array(0) }
+    const empty = { boxes: new Float32Array(0), category: new Int32Array(0), valid: new Uint8Array(0) }
     const t = rpnTargets(a, empty, {
       ...rules,
       allowedBorder: 32,
@@ -56,21 +56,21 @@ describe("rpnTargets()", () => {
     // box [0, 0, 30, 30]: anchor 1 has IoU 400/900 = 0.44 (best, < 0.5); anchor 0 100/900 -> bg
     const t = rpnTargets(
       anchors,
-      { boxes: Float32Array.from([0, 0, 30, 30]), classes: Int32Array.from([1]), valid: Uint8Array.from([1]) },
+      { boxes: Float32Array.from([0, 0, 30, 30]), category: Int32Array.from([0]), valid: Uint8Array.from([1]) },
       { ...rules, prng: makePrng(1) },
     )
     assert.deepStrictEqual(Array.from(t.labels), [0, 1, 0, -1, 0])
     // an ignored box with IoU exactly 0.3 (anchor 1 vs [0, 0, 10, 12]) does not ignore
     const u = rpnTargets(
       anchors,
-      { boxes: Float32Array.from([0, 0, 10, 12]), classes: Int32Array.from([1]), valid: Uint8Array.from([0]) },
+      { boxes: Float32Array.from([0, 0, 10, 12]), category: Int32Array.from([0]), valid: Uint8Array.from([0]) },
       { ...rules, prng: makePrng(1) },
     )
     assert.deepStrictEqual(Array.from(u.labels), [-1, 0, 0, -1, 0])
   })
 
   it("rpnTargets() makes every inside anchor bg on a chip without boxes", () => {
-    const empty = { boxes: new Float32Array(0), classes: new Int32Array(0), valid: new Uint8Array(0) }
+    const empty = { boxes: new Float32Array(0), category: new Int32Array(0), valid: new Uint8Array(0) }
     const t = rpnTargets(anchors, empty, { ...rules, prng: makePrng(1) })
     assert.deepStrictEqual(Array.from(t.labels), [0, 0, 0, -1, 0])
   })
@@ -80,7 +80,7 @@ describe("rpnTargets()", () => {
       anchors,
       {
         boxes: Float32Array.from([100, 100, 100.5, 100.2]),
-        classes: Int32Array.from([1]),
+        category: Int32Array.from([0]),
         valid: Uint8Array.from([1]),
       },
       { ...rules, prng: makePrng(1) },
@@ -103,7 +103,7 @@ describe("rpnTargets()", () => {
       const boxes = a.slice(0, 32 * 4)
       const t = rpnTargets(
         a,
-        { boxes, classes: new Int32Array(32).fill(1), valid: new Uint8Array(32).fill(1) },
+        { boxes, category: new Int32Array(32), valid: new Uint8Array(32).fill(1) },
         { ...rules, batchSize, prng: makePrng(seed) },
       )
       const fg = t.labels.filter((l) => l === 1).length

@@ -1,5 +1,5 @@
+import type { ChipTruth } from "@sniper/boxes"
 import { encodeDeltas, iouMatrix } from "@sniper/boxes"
-import type { ChipTruth } from "./chip_truth.ts"
 import { shuffleInPlace } from "./prng.ts"
 
 /** RPN labelling rules (SNIPER.md section 5). */
@@ -53,7 +53,7 @@ export function rpnTargets(anchors: Float32Array, truth: ChipTruth, options: Rpn
   const m = inside.length
   const insideAnchors = new Float32Array(4 * m)
   for (let k = 0; k < m; k++) insideAnchors.set(anchors.subarray(4 * inside[k], 4 * inside[k] + 4), 4 * k)
-  const g = truth.classes.length
+  const g = truth.category.length
   const iou = g > 0 ? iouMatrix(insideAnchors, truth.boxes) : new Float64Array(0)
   const best = new Int32Array(m).fill(-1)
   const bestIou = new Float64Array(m)

@@ -25,7 +25,6 @@ describe("chipBatches()", () => {
             const options = { imageRoot: join(dir, "images", "train"), chipSize: 128, chipsPerBatch: 2, badImages }
             const stream = chipBatches(dataset, plan.entries, {
               ...options,
-              validRanges: chips.validRanges,
               normalization,
             })
             const [batch] = yield* Stream.runCollect(Stream.take(stream, 1))

@@ -1,4 +1,4 @@
-import type { ValidRange } from "@sniper/boxes"
+import type { ChipTruth } from "@sniper/boxes"
 import {
   type BadImageLog,
   type Dataset,
@@ -7,9 +7,8 @@ import {
   readChips,
   skipBadImages,
 } from "@sniper/coco-io"
-import type { ChipTruth } from "@sniper/detector-model"
 import { Effect, Stream } from "effect"
-import { chipAreaRange, detectorTruth } from "./chip_sample.ts"
+import { chipAreaRange } from "./chip_sample.ts"
 import type { PlannedImage } from "./epoch_plan.ts"
 
 /** A batch of chips ready for the detector: NHWC pixels, each chip's truth and valid proposal area range. */
@@ -40,7 +39,6 @@ export function chipBatches(
     readonly imageRoot: string
     readonly chipSize: number
     readonly chipsPerBatch: number
-    readonly validRanges: ReadonlyArray<ValidRange>
     readonly badImages: BadImageLog
     /** The detector's input normalization (`detector.normalization`); default coco-io's (ImageNet, RGB). */
     readonly normalization?: Normalization | undefined
@@ -50,16 +48,16 @@ export function chipBatches(
   const cut = (entry: PlannedImage) =>
     readChips(options.imageRoot, imageRefOf(dataset, entry.row), {
       size,
-      normalization: options.normalization,
       windows: entry.chips.map((c) => ({ x1: c.x1, y1: c.y1, x2: c.x2, y2: c.y2, scale: c.scale, flip: c.flip })),
+      normalization: options.normalization,
     }).pipe(
       Effect.map((pixels) =>
         entry.chips
           .map(
             (chip, i): CutChip => ({
               pixels: pixels[i],
-              truth: detectorTruth(chip),
-              areaRange: chipAreaRange(chip, options.validRanges),
+              truth: chip.truth,
+              areaRange: chipAreaRange(chip),
             }),
           )
           .slice(entry.skip ?? 0),

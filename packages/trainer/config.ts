@@ -1,3 +1,4 @@
+import { ChipConfig, defaultChipConfig } from "@sniper/chip-sampler"
 import { maxSynthImages } from "@sniper/coco-io"
 import { cpuDemoDetector, DetectorConfig, sniperR50 } from "@sniper/detector-model"
 import { Effect, Schema } from "effect"
@@ -9,9 +10,6 @@ const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
 const Bound = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(-1))
-
-/** A scale in factor form or (short, long) resolution form (SNIPER.md section 1). */
-const ScaleSpec = Schema.Union([Schema.Struct({ factor: Positive }), Schema.Struct({ short: Bound, long: Bound })])
 
 /** `[lo, hi)` on box size sqrt(w h) in original px; -1 = unbounded. */
 const Range = Schema.Tuple([Bound, Bound])
@@ -37,15 +35,11 @@ export const TrainConfig = Schema.Struct({
       valFraction: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThan(1)),
     }),
   }),
-  chips: Schema.Struct({
-    mode: Schema.Literals(["reference", "paper"]),
-    chipSize: PositiveInt,
-    scales: Schema.Array(ScaleSpec),
-    validRanges: Schema.Array(Range),
-    stride: Schema.Union([PositiveInt, Schema.Literal("random")]),
-    /** Train on each image's horizontally flipped copy too (SNIPER.md section 4). */
-    flip: Schema.Boolean,
-  }),
+  /** The chip sampler's configuration, whole: fields left out take their mode's defaults, its rules are checked. */
+  chips: ChipConfig,
+  /** Train on each image's horizontally flipped copy too (docs/sniper.md section 4). */
+  flip: Schema.Boolean,
+  /** The detector's configuration, whole (its own rules, such as rpn.bgIou <= rpn.fgIou, included). */
   detector: DetectorConfig,
   optimizer: Schema.Struct({
     kind: Schema.Literals(["sgd", "adam"]),
@@ -112,7 +106,7 @@ export const demoConfig: TrainConfig = {
   seed: 1,
   data: { synthetic: { images: 60, seed: 7, valFraction: 0.2 } },
   chips: {
-    mode: "reference",
+    ...defaultChipConfig("reference"),
     chipSize: 256,
     scales: [{ factor: 2 }, { factor: 1 }, { short: -1, long: 256 }],
     validRanges: [
@@ -121,8 +115,8 @@ export const demoConfig: TrainConfig = {
       [100, -1],
     ],
     stride: 32,
-    flip: false,
   },
+  flip: false,
   detector: cpuDemoDetector,
   optimizer: {
     kind: "adam",
@@ -163,18 +157,10 @@ export const demoConfig: TrainConfig = {
 export const sniperCocoR50: TrainConfig = {
   ...demoConfig,
   name: "sniper-coco-r50",
-  chips: {
-    mode: "reference",
-    chipSize: 512,
-    scales: [{ factor: 3 }, { factor: 1.667 }, { short: -1, long: 512 }],
-    validRanges: [
-      [-1, 80],
-      [32, 150],
-      [120, -1],
-    ],
-    stride: "random",
-    flip: true,
-  },
+  // The reference mode's defaults are the recipe: 512 px chips, 3x / 1.667x / 512 px, ranges [0, 80),
+  // [32, 150), [120, inf), random strides 56..59.
+  chips: defaultChipConfig("reference"),
+  flip: true,
   detector: sniperR50,
   optimizer: {
     kind: "sgd",

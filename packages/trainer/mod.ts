@@ -14,7 +14,7 @@
 
 export { checkpointPath, loadCheckpoint, optimizerSlotProblem, type Progress, saveCheckpoint } from "./checkpoint.ts"
 export { type ChipBatch, chipBatches } from "./chip_batches.ts"
-export { chipAreaRange, detectorTruth } from "./chip_sample.ts"
+export { chipAreaRange } from "./chip_sample.ts"
 export { decodeTrainConfig, demoConfig, sniperCocoR50, TrainConfig } from "./config.ts"
 export { configDifferences, type Difference } from "./config_differences.ts"
 export { overlayConfig } from "./config_overlay.ts"

@@ -112,7 +112,7 @@ const trainRpn = Effect.fn("trainRpn")(function* (
   let step = 0
   let stepsPerEpoch = 1
   for (let epoch = 0; epoch < epochs; epoch++) {
-    const plan = planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip })
+    const plan = planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.flip })
     if (epoch === 0) stepsPerEpoch = Math.max(1, Math.ceil(plan.chipCount / config.chipsPerBatch))
     yield* Effect.logInfo(`rpn epoch ${epoch + 1}/${epochs}: ${plan.chipCount} positive chips, RPN-only`)
     let window = { chips: 0, since: performance.now() }
@@ -120,7 +120,6 @@ const trainRpn = Effect.fn("trainRpn")(function* (
       imageRoot: options.data.train.images,
       chipSize: config.chips.chipSize,
       chipsPerBatch: config.chipsPerBatch,
-      validRanges: config.chips.validRanges,
       badImages: options.badImages,
       normalization: config.detector.normalization,
     }).pipe(

@@ -1,8 +1,7 @@
 import { join } from "node:path"
-import { chipConfig } from "@sniper/chip-sampler"
 import { formatBadImages, makeBadImageLog } from "@sniper/coco-io"
 import { describeRuntime, TensorRuntime } from "@sniper/tensor-runtime"
-import { Effect, Result, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
 import { loadCheckpoint, type Progress, saveCheckpoint } from "./checkpoint.ts"
 import { chipBatches } from "./chip_batches.ts"
@@ -10,7 +9,7 @@ import type { TrainConfig } from "./config.ts"
 import { resolveData } from "./data.ts"
 import { splitFingerprint } from "./data_fingerprint.ts"
 import { type EpochPlan, planEpoch, remainingEntries } from "./epoch_plan.ts"
-import { InvalidTrainConfig, NoTrainingData } from "./errors.ts"
+import { NoTrainingData } from "./errors.ts"
 import { drawnPictures, evaluateOnVal } from "./evaluate.ts"
 import { initBackbone } from "./init_weights.ts"
 import { writeLossPlot } from "./loss_plot.ts"
@@ -75,20 +74,10 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
   const data = yield* resolveData(config, options.dataDir)
   const datasets = yield* loadRunData(data, config)
   const trainSet = datasets.train
-  const chips = yield* chipConfig({
-    mode: config.chips.mode,
-    chipSize: config.chips.chipSize,
-    scales: config.chips.scales,
-    validRanges: config.chips.validRanges,
-    stride: config.chips.stride,
-  }).pipe(
-    Result.match({
-      onSuccess: Effect.succeed,
-      onFailure: (e) => Effect.fail(new InvalidTrainConfig({ field: `chips.${e.field}`, problem: e.problem })),
-    }),
-  )
+  // Decoded whole with the training config (its ChipConfig schema checked every field and rule).
+  const { chips } = config
 
-  if (planEpoch(trainSet, chips, { seed: config.seed, epoch: 0, flip: config.chips.flip }).chipCount === 0) {
+  if (planEpoch(trainSet, chips, { seed: config.seed, epoch: 0, flip: config.flip }).chipCount === 0) {
     return yield* new NoTrainingData({
       source: trainSet.source,
       reason: "no chip covers any of its boxes at any scale (are they all smaller than a pixel or two?)",
@@ -123,7 +112,7 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
       let lastLoss: number | undefined
       let stopped = false
       const planOf = (epoch: number) =>
-        planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.chips.flip, proposals })
+        planEpoch(trainSet, chips, { seed: config.seed, epoch, flip: config.flip, proposals })
       const firstPlan = planOf(0)
       const stepsPerEpoch = Math.max(1, Math.ceil(firstPlan.chipCount / config.chipsPerBatch))
       const save = (p: Progress) =>
@@ -157,7 +146,6 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
                 imageRoot: data.train.images,
                 chipSize: config.chips.chipSize,
                 chipsPerBatch: config.chipsPerBatch,
-                validRanges: config.chips.validRanges,
                 normalization: config.detector.normalization,
                 badImages,
               })

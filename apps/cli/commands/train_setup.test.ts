@@ -46,7 +46,7 @@ describe("trainSetup()", () => {
       const config = file("over-r50.json", {
         epochs: 2,
         negatives: { rpnEpochs: 1 },
-        chips: { scales: [{ factor: 2 }] },
+        chips: { scales: [{ factor: 2 }], validRanges: [[-1, -1]] },
       })
       const setup = yield* trainSetup(flags({ preset: "sniper-coco-r50", config }))
       assert.strictEqual(setup.config.name, "sniper-coco-r50")

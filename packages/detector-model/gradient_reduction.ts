@@ -51,6 +51,12 @@ export class GradientReduction {
       throw new RangeError(
         `Cannot reduce gradients: expected ${this.#sizes.length} gradients, current value is ${pass.gradients.length}`,
       )
+    pass.gradients.forEach((g, i) => {
+      if (g !== undefined && g.length !== this.#sizes[i])
+        throw new RangeError(
+          `Cannot reduce gradients: gradient ${i} must have ${this.#sizes[i]} values, current value is ${g.length}`,
+        )
+    })
     this.#waiting.set(index, pass)
     for (let next = this.#waiting.get(this.#next); next !== undefined; next = this.#waiting.get(this.#next)) {
       this.#waiting.delete(this.#next)
@@ -67,10 +73,6 @@ export class GradientReduction {
     for (const k of Object.keys(this.#counts) as Array<keyof TargetCounts>) this.#counts[k] += pass.counts[k]
     pass.gradients.forEach((g, i) => {
       if (g === undefined) return
-      if (g.length !== this.#sizes[i])
-        throw new RangeError(
-          `Cannot reduce gradients: gradient ${i} must have ${this.#sizes[i]} values, current value is ${g.length}`,
-        )
       let sum = this.#sums[i]
       if (sum === undefined) {
         sum = new Float64Array(g.length)

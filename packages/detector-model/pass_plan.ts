@@ -18,11 +18,11 @@ export function planPasses(
   chips: number,
   options: { readonly chipsPerPass?: number | undefined; readonly prng: () => number },
 ): Array<PlannedPass> {
+  if (!Number.isInteger(chips) || chips < 1)
+    throw new RangeError(`Cannot train: a batch needs at least one chip, current value is ${chips}`)
   const perPass = options.chipsPerPass ?? chips
   if (!Number.isInteger(perPass) || perPass < 1)
     throw new RangeError(`Cannot train: chipsPerPass must be a positive integer, current value is ${perPass}`)
-  if (!Number.isInteger(chips) || chips < 1)
-    throw new RangeError(`Cannot train: a batch needs at least one chip, current value is ${chips}`)
   const passes: Array<PlannedPass> = []
   for (let start = 0; start < chips; start += perPass) {
     const key = Math.floor(options.prng() * 2 ** 32)

@@ -30,16 +30,37 @@ export interface RunnerStepOptions {
   readonly weightDecay?: number | undefined
 }
 
-/** Where a step's wall time went, in seconds: writing the weights for the workers, the passes (sent to the last
- * result in), the reduction (folding results, mostly while other passes run) and the update. `cpuSeconds`: the
- * passes' thread CPU time (workers only). */
+/** Where a step's time went, in wall seconds: writing the weights for the workers, the passes (first sent to
+ * last result in), the reduction (folding results, mostly while later passes run, so it overlaps `passes`) and
+ * the update; `cpu`: the same parts in CPU seconds (the passes' on the threads that ran them, the rest on this
+ * thread), the better measure on a shared machine. */
 export interface StepTiming {
   readonly seconds: number
   readonly broadcast: number
   readonly passes: number
   readonly reduce: number
   readonly apply: number
-  readonly cpuSeconds: number
+  readonly cpu: { readonly broadcast: number; readonly passes: number; readonly reduce: number; readonly apply: number }
+}
+
+type Phase = "broadcast" | "reduce" | "apply"
+
+/** Adds up wall and thread-CPU seconds per phase. */
+class PhaseClock {
+  readonly wall = { broadcast: 0, reduce: 0, apply: 0 }
+  readonly cpu = { broadcast: 0, reduce: 0, apply: 0 }
+
+  time<T>(phase: Phase, f: () => T): T {
+    const t0 = performance.now()
+    const c0 = process.threadCpuUsage()
+    try {
+      return f()
+    } finally {
+      const c = process.threadCpuUsage(c0)
+      this.wall[phase] += (performance.now() - t0) / 1000
+      this.cpu[phase] += (c.user + c.system) / 1e6
+    }
+  }
 }
 
 export interface RunnerStep extends StepResult {
@@ -86,16 +107,15 @@ export class StepRunner extends Context.Service<
           workerMemory: pool.memory,
           step: Effect.fn("StepRunner.step")(function* (batch: ChipBatch, o: RunnerStepOptions) {
             const started = performance.now()
+            const clock = new PhaseClock()
             const passes = planPasses(batch.count, { chipsPerPass: o.chipsPerPass, prng: o.prng })
-            board = writeWeights(o.detector, board)
-            const broadcast = performance.now()
+            board = clock.time("broadcast", () => writeWeights(o.detector, board))
             const reduction = new GradientReduction({
               sizes: trainableSizes(o.detector),
               passes: passes.length,
               chips: batch.count,
             })
             const chip = batch.size * batch.size * 3
-            let reduce = 0
             const run = yield* pool.run(
               o.step,
               board,
@@ -109,28 +129,20 @@ export class StepRunner extends Context.Service<
                 recompute: o.recompute,
                 rpnOnly: o.rpnOnly,
               })),
-              (index, result) => {
-                const t = performance.now()
-                reduction.add(index, result)
-                reduce += performance.now() - t
-              },
+              (index, result) => clock.time("reduce", () => reduction.add(index, result)),
             )
-            const passesDone = performance.now()
-            const reduced = reduction.result()
-            const reduceEnd = performance.now()
-            reduce += reduceEnd - passesDone
-            applyReducedGradients(o.detector, o.optimizer, reduced, { weightDecay: o.weightDecay })
-            const end = performance.now()
+            const reduced = clock.time("reduce", () => reduction.result())
+            clock.time("apply", () =>
+              applyReducedGradients(o.detector, o.optimizer, reduced, { weightDecay: o.weightDecay }),
+            )
             return {
               ...reduced.losses,
               counts: reduced.counts,
               timing: {
-                seconds: (end - started) / 1000,
-                broadcast: (broadcast - started) / 1000,
+                seconds: (performance.now() - started) / 1000,
+                ...clock.wall,
                 passes: run.seconds,
-                reduce: reduce / 1000,
-                apply: (end - reduceEnd) / 1000,
-                cpuSeconds: run.cpuSeconds,
+                cpu: { ...clock.cpu, passes: run.cpuSeconds },
               },
             }
           }),
@@ -169,8 +181,9 @@ function stepInProcess(batch: ChipBatch, o: RunnerStepOptions): RunnerStep {
     )
     const seconds = (performance.now() - started) / 1000
     const used = process.threadCpuUsage(cpu)
-    const cpuSeconds = (used.user + used.system) / 1e6
-    return { ...result, timing: { seconds, broadcast: 0, passes: seconds, reduce: 0, apply: 0, cpuSeconds } }
+    const passes = (used.user + used.system) / 1e6
+    const none = { broadcast: 0, reduce: 0, apply: 0 }
+    return { ...result, timing: { seconds, ...none, passes: seconds, cpu: { ...none, passes } } }
   } finally {
     images.dispose()
   }

@@ -9,6 +9,7 @@
  * @module
  */
 
+export type { WorkerMemory } from "./_step_protocol.ts"
 export { checkpointPath, loadCheckpoint, type Progress, saveCheckpoint } from "./checkpoint.ts"
 export { type ChipBatch, chipBatches } from "./chip_batches.ts"
 export { chipAreaRange, detectorTruth } from "./chip_sample.ts"
@@ -19,4 +20,13 @@ export { InvalidTrainConfig, RunFileError, RunMismatch } from "./errors.ts"
 export { type DetectorEvaluation, evaluateDetector } from "./evaluate.ts"
 export { detectMultiScale, type InferenceOptions } from "./infer.ts"
 export { learningRateAt, type ScheduleOptions } from "./schedule.ts"
+export {
+  type RunnerStep,
+  type RunnerStepOptions,
+  StepRunner,
+  type StepTiming,
+  type WorkerLayerOptions,
+} from "./step_runner.ts"
 export { type TrainOptions, type TrainResult, train } from "./train.ts"
+export { defaultWorkerCount } from "./worker_count.ts"
+export { WorkerFailed } from "./worker_pool.ts"

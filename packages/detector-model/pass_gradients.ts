@@ -50,9 +50,11 @@ export interface PassOptions {
   readonly rpnOnly?: boolean | undefined
 }
 
-/** A float32 tensor's values in a buffer of their own (a backend may hand out its own storage). */
+/** A float32 tensor's values in a buffer of their own, free to transfer: the cpu backend hands out its own
+ * storage, the others (wasm, tensorflow) a fresh copy. */
 function copyOf(t: tf.Tensor): Float32Array {
-  return (t.dataSync() as Float32Array).slice()
+  const values = t.dataSync() as Float32Array
+  return tf.getBackend() === "cpu" ? values.slice() : values
 }
 
 export const lossTermNames = ["rpnClass", "rpnBox", "roiClass", "roiBox"] as const

@@ -31,8 +31,10 @@ export function readWeights(detector: Detector, board: Float32Array): void {
     throw new RangeError(`Cannot load weights: the board must hold ${size} values, current value is ${board.length}`)
   let offset = 0
   for (const v of detector.params.variables.values()) {
-    // A copy: a backend may keep the array it is given, and the board changes at the next step.
-    const values = board.slice(offset, offset + v.size)
+    // wasm copies into its heap at once; another backend may keep the array it is given (the board changes at
+    // the next step) or not take shared memory, so it gets a copy.
+    const end = offset + v.size
+    const values = tf.getBackend() === "wasm" ? board.subarray(offset, end) : board.slice(offset, end)
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, "float32")))
     offset += v.size
   }

@@ -8,11 +8,11 @@
  * in-process step (2 chips in one pass, activations recomputed); minutes.
  */
 import { loadavg } from "node:os"
-import { createDetector, type DetectorConfig, disposeDetector } from "@sniper/detector-model"
+import { createDetector, type Detector, type DetectorConfig, disposeDetector } from "@sniper/detector-model"
 import { Prng } from "@sniper/random"
 import { describeRuntime, selectBackend, TensorRuntime } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
-import { Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { demoConfig, sniperCocoR50 } from "./config.ts"
 import { StepRunner, type StepTiming } from "./step_runner.ts"
 import { syntheticBatch } from "./step_runner_fixtures.ts"
@@ -35,140 +35,168 @@ interface Setup {
   readonly chips: number
   readonly chipsPerPass: number
   readonly recompute: boolean
-  readonly warmup: number
-  readonly steps: number
 }
 
-/** Steps on `layer`'s runner after `warmup` untimed ones: wall and process CPU seconds, per-step timings, and
- * the workers' peak memory. */
-function measure(layer: Layer.Layer<StepRunner, WorkerFailed, TensorRuntime>, setup: Setup) {
-  return Effect.gen(function* () {
-    const runner = yield* StepRunner
-    const detector = createDetector(setup.detector, { seed: 1 })
-    const optimizer = tf.train.momentum(0.001, 0.9)
-    const timings: Array<StepTiming> = []
-    let wall = 0
-    let cpu = 0
-    for (let step = 0; step < setup.warmup + setup.steps; step++) {
-      const batch = syntheticBatch(setup.chips, { seed: step, size: setup.size })
-      const t0 = performance.now()
-      const c0 = process.cpuUsage()
-      const result = yield* runner.step(batch, {
-        detector,
-        optimizer,
+type Runner = StepRunner["Service"]
+
+/** Steps of one runner on its own replica, adding up wall and process CPU seconds and the step timings. */
+class Trial {
+  readonly #runner: Runner
+  readonly #setup: Setup
+  readonly #detector: Detector
+  readonly #optimizer = tf.train.momentum(0.001, 0.9)
+  readonly #timings: Array<StepTiming> = []
+  #step = 0
+  #wall = 0
+  #cpu = 0
+
+  constructor(runner: Runner, setup: Setup) {
+    this.#runner = runner
+    this.#setup = setup
+    this.#detector = createDetector(setup.detector, { seed: 1 })
+  }
+
+  /** One step; `timed` false for warm-up. */
+  step(timed: boolean) {
+    const setup = this.#setup
+    const step = this.#step++
+    const batch = syntheticBatch(setup.chips, { seed: step, size: setup.size })
+    const t0 = performance.now()
+    const c0 = process.cpuUsage()
+    return this.#runner
+      .step(batch, {
+        detector: this.#detector,
+        optimizer: this.#optimizer,
         prng: new Prng([1, step, 0x57e9]).asFunction(),
         step,
         chipsPerPass: setup.chipsPerPass,
         recompute: setup.recompute,
       })
-      if (step < setup.warmup) continue
-      const c = process.cpuUsage(c0)
-      wall += (performance.now() - t0) / 1000
-      cpu += (c.user + c.system) / 1e6
-      timings.push(result.timing)
-    }
-    const memory = runner.workerMemory()
-    optimizer.dispose()
-    disposeDetector(detector)
-    const sum = (f: (t: StepTiming) => number) => timings.reduce((s, t) => s + f(t), 0) / setup.steps
-    const passes = Math.ceil(setup.chips / setup.chipsPerPass)
-    const seconds = sum((t) => t.seconds)
+      .pipe(
+        Effect.tap((result) =>
+          Effect.sync(() => {
+            if (!timed) return
+            const c = process.cpuUsage(c0)
+            this.#wall += (performance.now() - t0) / 1000
+            this.#cpu += (c.user + c.system) / 1e6
+            this.#timings.push(result.timing)
+          }),
+        ),
+      )
+  }
+
+  /** Per step: wall and process CPU seconds, chips/s, a pass's CPU seconds, the main thread's CPU seconds per
+   * part, wall shares, and the workers' peak memory. Frees the replica. */
+  summary() {
+    const setup = this.#setup
+    const steps = this.#timings.length
+    const mean = (f: (t: StepTiming) => number) => this.#timings.reduce((s, t) => s + f(t), 0) / steps
+    const seconds = mean((t) => t.seconds)
+    this.#optimizer.dispose()
+    disposeDetector(this.#detector)
     return {
-      chipsPerSecond: setup.chips / (wall / setup.steps),
-      secondsPerStep: wall / setup.steps,
-      cpuSecondsPerStep: cpu / setup.steps,
-      /** CPU seconds of one pass on its thread, and of the main thread's parts of a step. */
-      passCpu: sum((t) => t.cpu.passes) / passes,
+      chipsPerSecond: setup.chips / (this.#wall / steps),
+      secondsPerStep: this.#wall / steps,
+      cpuSecondsPerStep: this.#cpu / steps,
+      passCpu: mean((t) => t.cpu.passes) / Math.ceil(setup.chips / setup.chipsPerPass),
       mainCpu: {
-        broadcast: sum((t) => t.cpu.broadcast),
-        reduce: sum((t) => t.cpu.reduce),
-        apply: sum((t) => t.cpu.apply),
+        broadcast: mean((t) => t.cpu.broadcast),
+        reduce: mean((t) => t.cpu.reduce),
+        apply: mean((t) => t.cpu.apply),
       },
       wallShares: {
-        broadcast: round(sum((t) => t.broadcast) / seconds, 4),
-        reduce: round(sum((t) => t.reduce) / seconds, 4),
-        apply: round(sum((t) => t.apply) / seconds, 4),
+        broadcast: round(mean((t) => t.broadcast) / seconds, 4),
+        reduce: round(mean((t) => t.reduce) / seconds, 4),
+        apply: round(mean((t) => t.apply) / seconds, 4),
       },
-      workerPeakMB: memory.map((m) => ({ engine: mb(m.engineBytes), jsHeap: mb(m.jsHeapBytes) })),
+      workerPeakMB: this.#runner.workerMemory().map((m) => ({ engine: mb(m.engineBytes), jsHeap: mb(m.jsHeapBytes) })),
     }
-  }).pipe(Effect.provide(layer.pipe(Layer.provide(runtime))))
+  }
 }
 
-const demo: Setup = {
-  detector: demoConfig.detector,
-  size: 256,
-  chips: 4,
-  chipsPerPass: 1,
-  recompute: false,
-  warmup: 2,
-  steps: Number(process.env.SNIPER_BENCH_STEPS ?? 8),
-}
+/** The runner of `layer`, alive as long as the enclosing scope. */
+const buildRunner = (layer: Layer.Layer<StepRunner, WorkerFailed, TensorRuntime>) =>
+  Layer.build(layer.pipe(Layer.provide(runtime))).pipe(Effect.map((context) => Context.get(context, StepRunner)))
+
+const demo: Setup = { detector: demoConfig.detector, size: 256, chips: 4, chipsPerPass: 1, recompute: false }
+const rounds = Number(process.env.SNIPER_BENCH_ROUNDS ?? 4)
 
 const program = Effect.gen(function* () {
   const info = yield* selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND")
   emit({ bench: "backend", runtime: describeRuntime(info), cores: navigator.hardwareConcurrency })
-  const runs = [
-    { runner: "in-process", layer: StepRunner.inProcess },
-    { runner: "1 worker", layer: StepRunner.workers(1) },
-    { runner: "2 workers", layer: StepRunner.workers(2) },
+  // The runners take turns, 2 steps each per round (the first round is warm-up), so that a changing load on a
+  // shared machine falls on all of them alike.
+  const trials = [
+    { runner: "in-process", trial: new Trial(yield* buildRunner(StepRunner.inProcess), demo) },
+    { runner: "1 worker", trial: new Trial(yield* buildRunner(StepRunner.workers(1)), demo) },
+    { runner: "2 workers", trial: new Trial(yield* buildRunner(StepRunner.workers(2)), demo) },
   ]
-  let baseline: number | undefined
-  let two: Effect.Success<ReturnType<typeof measure>> | undefined
-  for (const { runner, layer } of runs) {
-    const load = loadavg()[0]
-    const r = yield* measure(layer, demo)
-    baseline ??= r.chipsPerSecond
-    if (runner === "2 workers") two = r
+  const load0 = loadavg()[0]
+  for (let round = 0; round <= rounds; round++)
+    for (const { trial } of trials) for (let i = 0; i < 2; i++) yield* trial.step(round > 0)
+  const load = round((load0 + loadavg()[0]) / 2, 2)
+  const [inProcess, one, two] = trials.map(({ runner, trial }) => ({ runner, ...trial.summary() }))
+  for (const r of [inProcess, one, two])
     emit({
       bench: "demoStep",
-      runner,
+      runner: r.runner,
       chipsPerSecond: round(r.chipsPerSecond, 2),
-      ratio: round(r.chipsPerSecond / baseline, 2),
+      ratio: round(r.chipsPerSecond / inProcess.chipsPerSecond, 2),
       secondsPerStep: round(r.secondsPerStep),
       cpuSecondsPerStep: round(r.cpuSecondsPerStep),
       passCpuSeconds: round(r.passCpu),
       wallShares: r.wallShares,
       mainCpuMs: roundAll(r.mainCpu, 1000),
       workerPeakMB: r.workerPeakMB,
-      processMaxRssMB: mb(process.resourceUsage().maxRSS * 1024),
-      load: round(load, 2),
+      load,
     })
-  }
-  if (two !== undefined) {
-    // 16 workers, one chip each, a batch of 16: one pass per worker at once (on an idle core a pass's wall time
-    // is its CPU time), then on the main thread the broadcast and update once and one fold per pass (the
-    // reduction's CPU scales with passes), all counted as if serial.
-    const fold = two.mainCpu.reduce / demo.chips
-    const serial = two.mainCpu.broadcast + 16 * fold + two.mainCpu.apply
-    const step16 = two.passCpu + serial
-    const inProcess16 = 16 * two.passCpu
-    emit({
-      bench: "projection16",
-      assumes:
-        "16 idle cores, 16 chips a batch, 1 chip per pass; per-pass, broadcast, fold and update CPU as measured with 2 workers",
-      secondsPerStep: round(step16),
-      chipsPerSecond: round(16 / step16, 2),
-      speedupOverOneCore: round(inProcess16 / step16, 1),
-      serialShare: round(serial / step16, 3),
-    })
-  }
+  // 16 workers, one chip each, a batch of 16: one pass per worker at once (on an idle core a pass's wall time is
+  // its CPU time), then on the main thread the broadcast and update once and one fold per pass (the reduction's
+  // CPU scales with passes), all counted as if serial.
+  const fold = two.mainCpu.reduce / demo.chips
+  const serial = two.mainCpu.broadcast + 16 * fold + two.mainCpu.apply
+  const step16 = two.passCpu + serial
+  emit({
+    bench: "projection16",
+    assumes:
+      "16 idle cores, 16 chips a batch, 1 chip per pass; per-pass, broadcast, fold and update CPU as measured with 2 workers",
+    secondsPerStep: round(step16),
+    chipsPerSecond: round(16 / step16, 2),
+    speedupOverOneCore: round((16 * inProcess.passCpu) / step16, 1),
+    serialShare: round(serial / step16, 3),
+  })
+  emit({ bench: "process", maxRssMB: mb(process.resourceUsage().maxRSS * 1024) })
   if (process.argv.includes("--resnet50")) yield* resnet50()
 })
 
 /** ResNet-50, 2 chips of 512: today's in-process step, then 2 workers of 1 chip each (without recomputation when
- * one chip fits a worker's heap, else with). */
+ * one chip fits a worker's heap, else with); one warm-up and `steps` timed steps each. */
 const resnet50 = Effect.fn("resnet50")(function* () {
-  const base = { detector: sniperCocoR50.detector, size: 512, chips: 2, warmup: 1, steps: 2 }
-  const today = yield* measure(StepRunner.inProcess, { ...base, chipsPerPass: 2, recompute: true, steps: 1 })
+  const base = { detector: sniperCocoR50.detector, size: 512, chips: 2 }
+  const steps = Number(process.env.SNIPER_BENCH_R50_STEPS ?? 2)
+  const timed = Effect.fn("timed")(function* (runner: Runner, setup: Setup) {
+    const trial = new Trial(runner, setup)
+    for (let i = 0; i <= steps; i++) yield* trial.step(i > 0)
+    return trial.summary()
+  })
+  const today = yield* Effect.scoped(
+    Effect.flatMap(buildRunner(StepRunner.inProcess), (runner) =>
+      timed(runner, { ...base, chipsPerPass: 2, recompute: true }),
+    ),
+  )
   emit({
     bench: "resnet50",
     runner: "in-process, 2 chips a pass, recompute",
     secondsPerStep: round(today.secondsPerStep, 1),
     cpuSecondsPerStep: round(today.cpuSecondsPerStep, 1),
-    processMaxRssMB: mb(process.resourceUsage().maxRSS * 1024),
+    load: round(loadavg()[0], 2),
   })
   for (const recompute of [false, true]) {
-    const r = yield* measure(StepRunner.workers(2), { ...base, chipsPerPass: 1, recompute }).pipe(Effect.result)
+    const r = yield* Effect.scoped(
+      Effect.flatMap(buildRunner(StepRunner.workers(2)), (runner) =>
+        timed(runner, { ...base, chipsPerPass: 1, recompute }),
+      ),
+    ).pipe(Effect.result)
     if (r._tag === "Failure") {
       emit({ bench: "resnet50", runner: "2 workers, 1 chip each", recompute, error: r.failure.message })
       continue
@@ -181,15 +209,17 @@ const resnet50 = Effect.fn("resnet50")(function* () {
       secondsPerStep: round(w.secondsPerStep, 1),
       ratio: round(today.secondsPerStep / w.secondsPerStep, 2),
       cpuSecondsPerStep: round(w.cpuSecondsPerStep, 1),
+      passCpuSeconds: round(w.passCpu, 1),
+      // On idle cores: both passes at once, then the main thread's broadcast, folds and update.
+      idleCoresSecondsPerStep: round(w.passCpu + w.mainCpu.broadcast + w.mainCpu.reduce + w.mainCpu.apply, 1),
       wallShares: w.wallShares,
       mainCpuMs: roundAll(w.mainCpu, 1000),
-      passCpuSeconds: round(w.passCpu, 1),
       workerPeakMB: w.workerPeakMB,
-      processMaxRssMB: mb(process.resourceUsage().maxRSS * 1024),
       load: round(loadavg()[0], 2),
     })
     break
   }
+  emit({ bench: "process", maxRssMB: mb(process.resourceUsage().maxRSS * 1024) })
 })
 
-await Effect.runPromise(program)
+await Effect.runPromise(Effect.scoped(program))

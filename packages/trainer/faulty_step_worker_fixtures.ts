@@ -3,7 +3,7 @@
  * `fault` names, so that tests see what the pool makes of each kind of failure.
  */
 import { parentPort, workerData } from "node:worker_threads"
-import type { StepWorkerData } from "./_step_protocol.ts"
+import type { PassJob, StepWorkerData } from "./_step_protocol.ts"
 import { serveSteps } from "./step_worker.ts"
 
 /** The failures this entry can make. */
@@ -24,11 +24,6 @@ function fail(fault: Fault): void {
     case "exit":
       process.exit(3)
       break
-    case "uncaught":
-      setTimeout(() => {
-        throw new Error("injected uncaught failure")
-      })
-      break
     case "engine-abort": {
       // What the wasm engine throws when its heap cannot grow (the real one needs 4 GB of memory to show).
       const { RuntimeError } = Reflect.get(globalThis, "WebAssembly") as { RuntimeError: ErrorConstructor }
@@ -40,12 +35,18 @@ function fail(fault: Fault): void {
     case "stall":
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000)
       break
+    case "uncaught":
     case "start":
-      break
+      break // made below, outside the pass
   }
 }
 
 if (data.fault === "start") throw new Error("injected start-up failure")
+// Thrown by a listener of its own that runs before the worker's: an exception nothing catches.
+if (data.fault === "uncaught")
+  parentPort!.on("message", (job: PassJob) => {
+    if (job.version === 1 && job.pass.index === data.atPass) throw new Error("injected uncaught failure")
+  })
 serveSteps(parentPort!, data, {
   beforePass: (job) => {
     if (job.version === 1 && job.pass.index === data.atPass) fail(data.fault)

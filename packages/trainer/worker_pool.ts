@@ -1,3 +1,12 @@
+/**
+ * The step runner's worker threads. Threads, not child processes, measured on ResNet-18 x0.5 (15.7 MB of weights,
+ * wasm, this 2-core machine): start-up with the backend loaded 0.86 s vs 0.98 s; a weights-out, gradients-back
+ * round trip 1-9 ms with transferred buffers (18 ms copied) vs 44-270 ms through a child's IPC pipe; +150 MB
+ * per worker vs +200 MB of RSS per child. Only threads can share one SharedArrayBuffer of weights, so the
+ * broadcast costs one copy whatever the number of workers. The price: a native crash in a worker (a segfault in
+ * a native backend, process.abort()) ends the whole process; wasm traps, engine aborts and heap exhaustion are
+ * exceptions or thread exits, which stop the pool with a WorkerFailed.
+ */
 import { type ResourceLimits, Worker } from "node:worker_threads"
 import type { PassGradients } from "@sniper/detector-model"
 import { Effect, Schema, type Scope } from "effect"

@@ -1,5 +1,5 @@
 /** Messages between the step runner's pool (main thread) and its workers, and how a failure reads. */
-import type { ChipTruth, DetectorConfig, PassGradients, PlannedPass } from "@sniper/detector-model"
+import type { DetectorConfig, PassGradients, PlannedPass, TrainingBatch } from "@sniper/detector-model"
 
 /** One pass to compute: its chips (pixels transferred, not copied) and the step's weights. */
 export interface PassJob {
@@ -13,7 +13,7 @@ export interface PassJob {
   readonly size: number
   /** The pass's chips, (end - start) x size x size x 3. */
   readonly pixels: Float32Array
-  readonly truths: ReadonlyArray<ChipTruth>
+  readonly truths: TrainingBatch["truths"]
   readonly areaRanges: ReadonlyArray<readonly [number, number]> | undefined
   readonly recompute: boolean | undefined
   readonly rpnOnly: boolean | undefined

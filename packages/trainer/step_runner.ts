@@ -63,6 +63,7 @@ class PhaseClock {
   }
 }
 
+/** A step's losses and target counts (as trainStep reports them) and where its time went. */
 export interface RunnerStep extends StepResult {
   readonly timing: StepTiming
 }

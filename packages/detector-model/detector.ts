@@ -3,7 +3,7 @@ import type { DetectorConfig } from "./config.ts"
 import type { Init, Parameters, ParamSpec } from "./parameters.ts"
 import { createParameters, param } from "./parameters.ts"
 import { makePrng } from "./prng.ts"
-import { backboneChannels, resnetForward, resnetSpecs } from "./resnet.ts"
+import { backboneChannels, resnetForward, resnetSpecs, type StatisticsSink } from "./resnet.ts"
 
 /** A Faster R-CNN as a value: its validated config and its named tensors. */
 export interface Detector {
@@ -68,17 +68,19 @@ export function checkInput(images: tf.Tensor4D, stride: number, verb: string): v
     )
 }
 
-/** res4 ‖ res5: [N, H/16, W/16, featureChannels]. `recompute`: see ForwardOptions (training only). */
+/** res4 ‖ res5: [N, H/16, W/16, featureChannels]. `recompute`, `onStatistics`: see ForwardOptions (training
+ * only). */
 export function detectorFeatures(
   detector: Detector,
   images: tf.Tensor4D,
   training: boolean,
-  options?: { readonly recompute?: boolean | undefined },
+  options?: { readonly recompute?: boolean | undefined; readonly onStatistics?: StatisticsSink | undefined },
 ): tf.Tensor4D {
   const { res4, res5 } = resnetForward(detector.params, images, {
     config: detector.config.backbone,
     training,
     recompute: options?.recompute,
+    onStatistics: options?.onStatistics,
   })
   return tf.concat([res4, res5], 3)
 }

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs"
 import { checkChipTruth } from "./chip_truth.ts"
 import type { Detector } from "./detector.ts"
 import { checkInput, detectorFeatures } from "./detector.ts"
+import type { StatisticsSink } from "./resnet.ts"
 import { roiLosses } from "./roi_loss.ts"
 import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
 
@@ -43,6 +44,8 @@ export function detectorLosses(
     /** Train the RPN alone (SNIPER's short-schedule RPN for negative chips): no proposals, no RoI head; the RoI
      * terms are zero constants, so no roi.* weight gets a gradient. */
     readonly rpnOnly?: boolean | undefined
+    /** Batch-norm batch statistics go here instead of into the running statistics (see passGradients). */
+    readonly onStatistics?: StatisticsSink | undefined
   },
 ): LossTerms {
   const { config } = detector
@@ -57,7 +60,10 @@ export function detectorLosses(
     checkChipTruth(t, config.numClasses, i)
   })
 
-  const features = detectorFeatures(detector, images, true, { recompute: options.recompute })
+  const features = detectorFeatures(detector, images, true, {
+    recompute: options.recompute,
+    onStatistics: options.onStatistics,
+  })
   const rpn = rpnLosses(detector, features, truths, { imageWidth: width, imageHeight: height, prng: options.prng })
   if (options.rpnOnly === true) {
     return {

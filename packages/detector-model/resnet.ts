@@ -117,12 +117,18 @@ export function resnetSpecs(config: BackboneConfig): Array<ParamSpec> {
   return specs
 }
 
+/** Receives a training batch-norm layer's batch mean and biased variance (no gradient) instead of letting the
+ * layer move its running statistics: a step spread over passes applies them later, in pass order. */
+export type StatisticsSink = (layer: string, mean: tf.Tensor1D, variance: tf.Tensor1D) => void
+
 /** How a forward pass runs: `training` uses batch statistics (where batch norm trains) and updates the running
- * ones (unless `updateStatistics` is false: a recomputed block must not count its batch twice). */
+ * ones (unless `updateStatistics` is false: a recomputed block must not count its batch twice), or hands them
+ * to `onStatistics`. */
 export interface Pass {
   readonly config: BackboneConfig
   readonly training: boolean
   readonly updateStatistics: boolean
+  readonly onStatistics?: StatisticsSink | undefined
 }
 
 /** Batch norm (+ ReLU): batch statistics when training a trainable layer, running statistics otherwise. */
@@ -145,6 +151,7 @@ function batchNorm(params: Parameters, name: string, x: tf.Tensor4D, pass: Pass,
     // Running statistics move outside the gradient: assign copies values, the tape never sees it.
     onStatistics: (mean, variance) => {
       if (!pass.updateStatistics) return
+      if (pass.onStatistics !== undefined) return pass.onStatistics(name, mean, variance)
       runningMean.assign(tf.tidy(() => tf.add(tf.mul(runningMean, m), tf.mul(mean, 1 - m))))
       runningVar.assign(tf.tidy(() => tf.add(tf.mul(runningVar, m), tf.mul(variance, 1 - m))))
     },
@@ -196,6 +203,7 @@ export interface ForwardOptions {
   readonly config: BackboneConfig
   readonly training: boolean
   readonly recompute?: boolean | undefined
+  readonly onStatistics?: StatisticsSink | undefined
 }
 
 /** The stem and the frozen stages (up to `freezeAt`): [N, H/4 or H/8, ..., C]. No parameter here learns. */
@@ -218,7 +226,7 @@ export function resnetForward(
   options: ForwardOptions,
 ): { readonly res4: tf.Tensor4D; readonly res5: tf.Tensor4D } {
   const { config, training } = options
-  const pass: Pass = { config, training, updateStatistics: true }
+  const pass: Pass = { config, training, updateStatistics: true, onStatistics: options.onStatistics }
   const prefix = (input: tf.Tensor4D) => frozenPrefix(params, input, pass)
   let x = training && config.freezeAt >= 1 ? withoutGradient(prefix)(images) : prefix(images)
   let res4: tf.Tensor4D | undefined

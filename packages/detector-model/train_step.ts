@@ -1,21 +1,21 @@
 import * as tf from "@tensorflow/tfjs"
+import { applyReducedGradients } from "./apply_gradients.ts"
 import type { Detector } from "./detector.ts"
+import { GradientReduction } from "./gradient_reduction.ts"
 import type { TrainingBatch } from "./losses.ts"
-import { detectorLosses } from "./losses.ts"
+import type { PassLosses, TargetCounts } from "./pass_gradients.ts"
+import { passGradients } from "./pass_gradients.ts"
+import { passPrng, planPasses } from "./pass_plan.ts"
 
-/** Loss values of one step (numbers, read back after the update) and the target counts. */
-export interface StepResult {
-  readonly total: number
-  readonly rpnClass: number
-  readonly rpnBox: number
-  readonly roiClass: number
-  readonly roiBox: number
-  readonly counts: { readonly rpnFg: number; readonly rpnBg: number; readonly rois: number; readonly roiFg: number }
+/** Loss values of one step (chip-weighted means over its passes) and the target counts. */
+export interface StepResult extends PassLosses {
+  readonly counts: TargetCounts
 }
 
 /** Options of `trainStep`. */
 export interface TrainStepOptions {
   readonly optimizer: tf.Optimizer
+  /** The step's random stream; each pass samples from a stream of its own keyed by it (see planPasses). */
   readonly prng: () => number
   readonly weightDecay?: number
   readonly proposals?: ReadonlyArray<Float32Array> | undefined
@@ -31,8 +31,6 @@ export interface TrainStepOptions {
    */
   readonly chipsPerPass?: number | undefined
 }
-
-const termNames = ["rpnClass", "rpnBox", "roiClass", "roiBox"] as const
 
 /** Rows [start, end) of a batch (and of its fixed proposals). */
 function slice(
@@ -53,64 +51,37 @@ function slice(
   }
 }
 
-/** One optimisation step: forward, backward (in passes of `chipsPerPass` chips), optional L2 weight decay on
- * the gradients, `optimizer` update. Every intermediate tensor is freed before it returns. */
+/** The element count of each trainable variable, in `detector.params.trainable` order. */
+export function trainableSizes(detector: Detector): Array<number> {
+  return detector.params.trainable.map((name) => detector.params.variables.get(name)!.size)
+}
+
+/**
+ * One optimisation step in this thread: the passes of `chipsPerPass` chips one after the other (passGradients),
+ * their reduction in pass order (GradientReduction), then the update (applyReducedGradients). A step runner
+ * that spreads the same passes over workers makes the same bits. Every intermediate tensor is freed.
+ */
 export function trainStep(detector: Detector, batch: TrainingBatch, options: TrainStepOptions): StepResult {
   const n = batch.images.shape[0]
-  const perPass = options.chipsPerPass ?? n
-  if (!Number.isInteger(perPass) || perPass < 1)
-    throw new RangeError(`Cannot train: chipsPerPass must be a positive integer, current value is ${perPass}`)
-  const vars = detector.params.trainable.map((name) => detector.params.variables.get(name)!)
-  const sums = new Map<string, tf.Tensor>()
-  const values = { total: 0, rpnClass: 0, rpnBox: 0, roiClass: 0, roiBox: 0 }
-  const counts = { rpnFg: 0, rpnBg: 0, rois: 0, roiFg: 0 }
-  try {
-    for (let start = 0; start < n; start += perPass) {
-      const end = Math.min(n, start + perPass)
-      const weight = (end - start) / n
-      let kept: Array<tf.Scalar> = []
-      const { value, grads } = tf.variableGrads(() => {
-        const part = slice(batch, options.proposals, start, end)
-        const terms = detectorLosses(detector, part.batch, {
-          prng: options.prng,
+  const passes = planPasses(n, { chipsPerPass: options.chipsPerPass, prng: options.prng })
+  const reduction = new GradientReduction({ sizes: trainableSizes(detector), passes: passes.length, chips: n })
+  for (const pass of passes) {
+    const part = slice(batch, options.proposals, pass.start, pass.end)
+    try {
+      reduction.add(
+        pass.index,
+        passGradients(detector, part.batch, {
+          prng: passPrng(pass),
           proposals: part.proposals,
           recompute: options.recompute,
           rpnOnly: options.rpnOnly,
-        })
-        kept = termNames.map((k) => tf.keep(terms[k]))
-        for (const k of Object.keys(counts) as Array<keyof typeof counts>) counts[k] += terms.counts[k]
-        return terms.total
-      }, vars)
-      values.total += weight * value.dataSync()[0]
-      termNames.forEach((k, i) => {
-        values[k] += weight * kept[i].dataSync()[0]
-      })
-      tf.dispose([value, ...kept])
-      for (const [name, g] of Object.entries(grads)) {
-        const previous = sums.get(name)
-        if (weight === 1) {
-          sums.set(name, g)
-          continue
-        }
-        sums.set(
-          name,
-          tf.tidy(() => (previous === undefined ? tf.mul(g, weight) : tf.add(previous, tf.mul(g, weight)))),
-        )
-        previous?.dispose()
-        g.dispose()
-      }
+        }),
+      )
+    } finally {
+      if (part.batch.images !== batch.images) part.batch.images.dispose()
     }
-    const decay = options.weightDecay ?? 0
-    tf.tidy(() => {
-      const named: Record<string, tf.Tensor> = {}
-      for (const v of vars) {
-        const g = sums.get(v.name)
-        if (g !== undefined) named[v.name] = decay > 0 ? tf.add(g, tf.mul(v, decay)) : g
-      }
-      options.optimizer.applyGradients(named)
-    })
-  } finally {
-    tf.dispose([...sums.values()])
   }
-  return { ...values, counts }
+  const reduced = reduction.result()
+  applyReducedGradients(detector, options.optimizer, reduced, { weightDecay: options.weightDecay })
+  return { ...reduced.losses, counts: reduced.counts }
 }

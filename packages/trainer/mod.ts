@@ -12,6 +12,7 @@
  * @module
  */
 
+export type { WorkerMemory } from "./_step_protocol.ts"
 export { checkpointPath, loadCheckpoint, optimizerSlotProblem, type Progress, saveCheckpoint } from "./checkpoint.ts"
 export { type ChipBatch, chipBatches } from "./chip_batches.ts"
 export { chipAreaRange } from "./chip_sample.ts"
@@ -36,4 +37,13 @@ export { categoryMismatch, loadRunData, type RunDatasets } from "./run_data.ts"
 export { openRunDir, prepareRunDir } from "./run_dir.ts"
 export { appendLog, cutLog, type LogRecord, logPath, recordsUpTo } from "./run_log.ts"
 export { learningRateAt, type ScheduleOptions } from "./schedule.ts"
+export {
+  type RunnerStep,
+  type RunnerStepOptions,
+  StepRunner,
+  type StepTiming,
+  type WorkerLayerOptions,
+} from "./step_runner.ts"
 export { type TrainOptions, type TrainResult, train } from "./train.ts"
+export { defaultWorkerCount } from "./worker_count.ts"
+export { WorkerFailed } from "./worker_pool.ts"

@@ -33,6 +33,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect, Stream } from "effect"
 import { randomImage } from "./inference_fixtures.ts"
 import {
+  demoInference,
   detectImage,
   detectStream,
   type InferenceOptions,
@@ -41,6 +42,7 @@ import {
   type Resolution,
   type ScaleDetections,
   scaleGeometry,
+  sniperInference,
 } from "./mod.ts"
 
 const print = (record: object) => console.log(JSON.stringify(record))
@@ -49,39 +51,6 @@ const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 
 const info = await run(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
 const imageCount = Number(process.env.SNIPER_BENCH_IMAGES ?? 4)
-
-/** The demo's test settings, as the trainer's demoConfig.test (inference cannot import the trainer). */
-const demoTest: InferenceOptions = {
-  scales: [
-    { short: -1, long: 2048 },
-    { short: -1, long: 1024 },
-    { short: -1, long: 256 },
-  ],
-  validRanges: [
-    [-1, 48],
-    [24, 160],
-    [90, -1],
-  ],
-  merge: "soft-nms",
-  maxPerImage: 100,
-  scoreThreshold: 0.001,
-}
-/** SNIPER's test settings (docs/sniper.md section 0). */
-const sniperTest: InferenceOptions = {
-  scales: [
-    { short: 1400, long: 2000 },
-    { short: 800, long: 1280 },
-    { short: 480, long: 512 },
-  ],
-  validRanges: [
-    [-1, 90],
-    [32, 180],
-    [75, -1],
-  ],
-  merge: "soft-nms",
-  maxPerImage: 200,
-  scoreThreshold: 0.001,
-}
 
 /** The former path's input side at one scale: truncated size, padded to a square multiple of the stride. */
 function squareSide(width: number, height: number, resolution: Resolution, stride: number) {
@@ -171,7 +140,7 @@ const demo = createDetector(await run(decodeDetectorConfig(cpuDemoDetector)), { 
 const stride = demo.config.anchors.stride
 
 // Warm-up (kernels, wasm heap growth), then each way once per round, best of 2 rounds.
-await run(Effect.flatMap(decode(0), (image) => detectImage(demo, image, demoTest)))
+await run(Effect.flatMap(decode(0), (image) => detectImage(demo, image, demoInference)))
 let streamS = Number.POSITIVE_INFINITY
 let sequentialS = Number.POSITIVE_INFINITY
 let squareS = Number.POSITIVE_INFINITY
@@ -181,7 +150,7 @@ for (let round = 0; round < 2; round++) {
     streamS,
     await seconds(
       Stream.runFold(
-        detectStream(demo, rows, { ...demoTest, decode }),
+        detectStream(demo, rows, { ...demoInference, decode }),
         () => 0,
         (n, d) => n + d.detections.count,
       ).pipe(Effect.tap((n) => Effect.sync(() => (detections = n)))),
@@ -190,13 +159,13 @@ for (let round = 0; round < 2; round++) {
   sequentialS = Math.min(
     sequentialS,
     await seconds(
-      Effect.forEach(rows, (row) => Effect.flatMap(decode(row), (image) => detectImage(demo, image, demoTest))),
+      Effect.forEach(rows, (row) => Effect.flatMap(decode(row), (image) => detectImage(demo, image, demoInference))),
     ),
   )
   squareS = Math.min(
     squareS,
     await seconds(
-      Effect.forEach(rows, (row) => Effect.flatMap(decode(row), (image) => squareDetect(demo, image, demoTest))),
+      Effect.forEach(rows, (row) => Effect.flatMap(decode(row), (image) => squareDetect(demo, image, demoInference))),
     ),
   )
 }
@@ -208,7 +177,7 @@ print({
   backend: describeRuntime(info),
   model: "cpuDemoDetector",
   images: n,
-  scales: demoTest.scales.map((s) => s.long),
+  scales: demoInference.scales.map((s) => s.long),
   detectionsPerImage: round(detections / n, 1),
   imagesPerSecond: round(n / streamS),
   secondsPerImage: round(streamS / n),
@@ -225,16 +194,20 @@ print({
   baselineSecondsPerImage: round(squareS / n),
   ratio: round(sequentialS / squareS),
 })
-print({ bench: "pixels", case: "demo test scales, synthetic images", ...pixelCount(sizes, demoTest.scales, stride) })
+print({
+  bench: "pixels",
+  case: "demo test scales, synthetic images",
+  ...pixelCount(sizes, demoInference.scales, stride),
+})
 print({
   bench: "pixels",
   case: "SNIPER test scales, 640x480",
-  ...pixelCount([[640, 480]], sniperTest.scales, 16),
+  ...pixelCount([[640, 480]], sniperInference.scales, 16),
 })
 print({
   bench: "pixels",
   case: "SNIPER test scales, 640x426 (COCO)",
-  ...pixelCount([[640, 426]], sniperTest.scales, 16),
+  ...pixelCount([[640, 426]], sniperInference.scales, 16),
 })
 
 // --- ResNet-50: SNIPER's three scales on a 640x480 image, then 800x1333 against torchvision.
@@ -242,7 +215,7 @@ if (process.env.SNIPER_BENCH_R50 !== "0") {
   const config: DetectorConfig = await run(decodeDetectorConfig(sniperR50))
   const r50 = createDetector(config, { seed: 1 })
   const one = (scale: Resolution, range: readonly [number, number]): InferenceOptions => ({
-    ...sniperTest,
+    ...sniperInference,
     scales: [scale],
     validRanges: [range],
   })
@@ -250,9 +223,9 @@ if (process.env.SNIPER_BENCH_R50 !== "0") {
   await run(detectImage(r50, randomImage(640, 480, 1), one({ short: 128, long: 160 }, [-1, -1])))
   const image = randomImage(640, 480, 2)
   const perScale = []
-  for (const [i, scale] of sniperTest.scales.entries()) {
+  for (const [i, scale] of sniperInference.scales.entries()) {
     const g = scaleGeometry(640, 480, scale, 16)
-    const t = await timed(detectImage(r50, image, one(scale, sniperTest.validRanges[i])))
+    const t = await timed(detectImage(r50, image, one(scale, sniperInference.validRanges[i])))
     perScale.push({
       scale: [scale.short, scale.long],
       input: [g.inputWidth, g.inputHeight],

@@ -1,25 +1,11 @@
-import type { ValidRange } from "@sniper/boxes"
 import type { DecodedImage } from "@sniper/coco-io"
 import { type Detections, type Detector, detect } from "@sniper/detector-model"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
+import type { InferenceOptions } from "./config.ts"
 import { type ImageDetections, type MergeOptions, mergeScales, type ScaleDetections } from "./merge_scales.ts"
 import { toOriginalFrame } from "./original_frame.ts"
-import type { Resolution } from "./scale_geometry.ts"
 import { type ScaledImage, scaleImage } from "./scaled_image.ts"
-
-/** How SNIPER runs one whole image at test time (docs/sniper.md section 6); the trainer config's `test`. */
-export interface InferenceOptions {
-  /** Test scales in (short, long) resolution form, finest first. */
-  readonly scales: ReadonlyArray<Resolution>
-  /** Per scale, the sizes (lo, hi] in original px its detections are kept for; -1 = unbounded. */
-  readonly validRanges: ReadonlyArray<ValidRange>
-  /** Per-category merge of the scales: SNIPER's Gaussian Soft-NMS (sigma 0.55), or greedy NMS at IoU 0.5. */
-  readonly merge: "soft-nms" | "nms"
-  readonly maxPerImage: number
-  /** Per-category scores at or below this are dropped at every scale (SNIPER: 0.001). */
-  readonly scoreThreshold: number
-}
 
 /** An image at every test scale, ready for the network (see `scaleImage`). */
 export interface ScaledImages {

@@ -1,7 +1,8 @@
 import type { BadImage, DecodedImage } from "@sniper/coco-io"
 import type { Detector } from "@sniper/detector-model"
 import { Effect, Stream } from "effect"
-import { checkInferenceOptions, detectScaledImage, type InferenceOptions } from "./detect_image.ts"
+import type { InferenceOptions } from "./config.ts"
+import { checkInferenceOptions, detectScaledImage } from "./detect_image.ts"
 import { type DecodeOptions, preparedImages } from "./image_stream.ts"
 import type { ImageDetections } from "./merge_scales.ts"
 

@@ -12,11 +12,11 @@
  * ```
  * @module
  */
+export { demoInference, InferenceConfig, type InferenceOptions, oneRangePerScale, sniperInference } from "./config.ts"
 export {
   checkInferenceOptions,
   detectImage,
   detectScaledImage,
-  type InferenceOptions,
   mergeOptionsOf,
   type ScaledImages,
 } from "./detect_image.ts"

@@ -1,6 +1,7 @@
 import { ChipConfig, defaultChipConfig } from "@sniper/chip-sampler"
 import { maxSynthImages } from "@sniper/coco-io"
 import { cpuDemoDetector, DetectorConfig, sniperR50 } from "@sniper/detector-model"
+import { demoInference, InferenceConfig, oneRangePerScale, sniperInference } from "@sniper/inference"
 import { Effect, Schema } from "effect"
 import { suggestField, unknownField } from "./_unknown_field.ts"
 import { InvalidTrainConfig } from "./errors.ts"
@@ -9,10 +10,7 @@ const PositiveInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
-const Bound = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(-1))
 
-/** `[lo, hi)` on box size sqrt(w h) in original px; -1 = unbounded. */
-const Range = Schema.Tuple([Bound, Bound])
 
 /** A COCO instances file and the folder its `file_name`s are relative to. */
 const DataSplit = Schema.Struct({ annotations: Schema.String, images: Schema.String })
@@ -81,16 +79,10 @@ export const TrainConfig = Schema.Struct({
   logEvery: PositiveInt,
   /** Multi-scale inference on the val split after training (SNIPER.md section 6). */
   test: Schema.Struct({
-    /** At least one: no scale means no detections (AP 0), never what a run wants. */
-    scales: Schema.Array(Schema.Struct({ short: Bound, long: Bound })).check(Schema.isMinLength(1)),
-    /** Per test scale, sizes (lo, hi] in original px it is trusted for; -1 = unbounded. */
-    validRanges: Schema.Array(Range),
-    merge: Schema.Literals(["soft-nms", "nms"]),
-    maxPerImage: PositiveInt,
-    scoreThreshold: NonNegative,
+    ...InferenceConfig.fields,
     /** Evaluate at most this many val images (0 = all). */
     maxImages: Count,
-  }),
+  }).check(oneRangePerScale),
 })
 export type TrainConfig = typeof TrainConfig.Type
 
@@ -132,22 +124,7 @@ export const demoConfig: TrainConfig = {
   chipsPerBatch: 4,
   checkpointEvery: 25,
   logEvery: 5,
-  test: {
-    scales: [
-      { short: -1, long: 2048 },
-      { short: -1, long: 1024 },
-      { short: -1, long: 256 },
-    ],
-    validRanges: [
-      [-1, 48],
-      [24, 160],
-      [90, -1],
-    ],
-    merge: "soft-nms",
-    maxPerImage: 100,
-    scoreThreshold: 0.001,
-    maxImages: 0,
-  },
+  test: { ...demoInference, maxImages: 0 },
 }
 
 /**
@@ -179,22 +156,7 @@ export const sniperCocoR50: TrainConfig = {
   negatives: { rpnEpochs: 2 },
   checkpointEvery: 500,
   logEvery: 20,
-  test: {
-    scales: [
-      { short: 1400, long: 2000 },
-      { short: 800, long: 1280 },
-      { short: 480, long: 512 },
-    ],
-    validRanges: [
-      [-1, 90],
-      [32, 180],
-      [75, -1],
-    ],
-    merge: "soft-nms",
-    maxPerImage: 200,
-    scoreThreshold: 0.001,
-    maxImages: 0,
-  },
+  test: { ...sniperInference, maxImages: 0 },
 }
 
 /**
@@ -225,12 +187,6 @@ export const decodeTrainConfig = Effect.fn("decodeTrainConfig")(function* (input
     return yield* new InvalidTrainConfig({
       field: "chipsPerPass",
       problem: `must not exceed chipsPerBatch (${config.chipsPerBatch}), got ${config.chipsPerPass}`,
-    })
-  }
-  if (config.test.validRanges.length !== config.test.scales.length) {
-    return yield* new InvalidTrainConfig({
-      field: "test.validRanges",
-      problem: `must give one range per test scale (${config.test.scales.length}), got ${config.test.validRanges.length}`,
     })
   }
   return config

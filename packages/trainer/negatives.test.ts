@@ -9,7 +9,7 @@ import { loadWeights, TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Result } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
 import { captureLogs, messages } from "./log_fixtures.ts"
-import { decodeTrainConfig, planEpoch, sniperCocoR50, type TrainConfig, train } from "./mod.ts"
+import { decodeTrainConfig, planEpoch, StepRunner, sniperCocoR50, type TrainConfig, train } from "./mod.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-neg-data-"))
 /** The tiny run, with test scales and ranges wide enough that its RPN's proposals leave room for negative chips. */
@@ -51,7 +51,7 @@ function run(runDir: string, options: { maxSteps?: number; config?: TrainConfig 
     maxSteps: options.maxSteps,
     evaluate: false,
   }).pipe(
-    Effect.provide([TensorRuntime.layerQuiet, logs.layer]),
+    Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, logs.layer]),
     Effect.map((result) => ({ result, lines: messages(logs.lines) })),
   )
 }

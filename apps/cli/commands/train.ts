@@ -52,7 +52,7 @@ export const train = Command.make(
     Effect.gen(function* () {
       const { config, runDir, layers } = yield* trainSetup(flags)
       yield* Effect.logInfo(`configuration ${config.name}: ${layers.join(" + ")}`)
-      const { train: runTraining } = yield* lazyImport(() => import("@sniper/trainer"))
+      const { train: runTraining, StepRunner } = yield* lazyImport(() => import("@sniper/trainer"))
       const result = yield* runTraining({
         config,
         runDir,
@@ -60,6 +60,7 @@ export const train = Command.make(
         maxSteps: Option.getOrUndefined(flags.maxSteps),
         evaluate: !flags.skipEval,
       }).pipe(
+        Effect.provide(StepRunner.inProcess),
         // The trainer keeps its last checkpoint; the same folder resumes from it.
         Effect.onInterrupt(() =>
           Console.error(`sniper: interrupted; resume with: sniper train --run-dir ${JSON.stringify(runDir)}`),

@@ -60,14 +60,7 @@ export function tinyNegativesConfig(
       ...tiny.detector,
       rpn: { ...tiny.detector.rpn, test: { ...tiny.detector.rpn.test, postNmsTopK: 300 } },
     },
-    test: {
-      ...tiny.test,
-      scales: [
-        { short: -1, long: 768 },
-        { short: -1, long: 384 },
-        { short: -1, long: 192 },
-      ],
-    },
+    test: { ...tiny.test, scales: [768, 384, 192].map((long) => ({ short: -1, long })) },
     ...overrides,
   })
 }

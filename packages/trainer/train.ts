@@ -128,35 +128,40 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
       const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY
       // Estimates from the positive chips of epoch 0, refined by each stage as it draws its epochs.
       const positiveSteps = Math.ceil(positives.chipCount / config.chipsPerBatch)
-      const detectorSteps = positiveSteps * config.epochs
-      const rpnSteps =
+      const detectorEstimate = positiveSteps * config.epochs
+      const rpnEstimate =
         negatives === undefined || negatives.proposals !== undefined ? 0 : positiveSteps * negatives.rpnEpochs
       const run = yield* withRunProgress(
         {
           mode: options.progress ?? "auto",
-          total: Math.min(maxSteps, rpnSteps + detectorSteps),
+          total: Math.min(maxSteps, rpnEstimate + detectorEstimate),
           logEvery: config.logEvery,
         },
         (progress) =>
           Effect.gen(function* () {
-            const shared = { config, trainSet, imageRoot: data.train.images, badImages, progress, maxSteps }
             const rpn =
               negatives === undefined
                 ? { proposals: undefined, rpnSteps: 0 }
                 : yield* negativeProposals(
                     { ...config, negatives },
-                    { runDir, trainSet, chips, data, badImages, progress, maxSteps, after: detectorSteps },
+                    { runDir, trainSet, chips, data, badImages, progress, maxSteps, after: detectorEstimate },
                   )
+            // the step limit stopped the RPN stage: no proposals, no detector step
             if (negatives !== undefined && rpn.proposals === undefined) {
               return { rpnSteps: rpn.rpnSteps, steps: 0, stopped: true, lastLoss: undefined }
             }
             const stage = detectorStage(config, { runDir, trainSet, chips, proposals: rpn.proposals })
             const trained = yield* trainStage(stage, {
-              ...shared,
+              config,
+              trainSet,
+              imageRoot: data.train.images,
+              badImages,
               detector,
               optimizer,
+              progress,
               before: rpn.rpnSteps,
               after: 0,
+              maxSteps,
             })
             return { rpnSteps: rpn.rpnSteps, ...trained }
           }),

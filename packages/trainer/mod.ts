@@ -43,15 +43,7 @@ export {
   perCategoryTable,
 } from "./evaluate.ts"
 export { lossPlotSpec, writeLossPlot } from "./loss_plot.ts"
-export {
-  type NegativeProposals,
-  negativeProposals,
-  proposalsPath,
-  rpnCheckpointPath,
-  rpnLogPath,
-  rpnStage,
-  rpnWeightsPath,
-} from "./negatives.ts"
+export { proposalsPath, rpnCheckpointPath, rpnLogPath, rpnWeightsPath } from "./negatives.ts"
 export {
   barFits,
   formatDuration,

@@ -100,11 +100,10 @@ export const negativeProposals = Effect.fn("negativeProposals")(function* (
     })
   }
   let rpnSteps = 0
-  if (given !== undefined) {
+  if (existsSync(path)) {
     yield* Effect.logInfo(`negative chips: reusing the proposals in ${path}`)
-  } else if (existsSync(path)) {
-    yield* Effect.logInfo(`negative chips: reusing the proposals in ${path}`)
-    rpnSteps = yield* loggedSteps(rpnLogPath(runDir))
+    // the RPN stage that made the run folder's proposals (none made the user's)
+    if (given === undefined) rpnSteps = yield* loggedSteps(rpnLogPath(runDir))
   } else {
     const stage = yield* computeRunProposals(config, { ...options, path })
     rpnSteps = stage.steps

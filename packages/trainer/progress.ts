@@ -101,9 +101,9 @@ function sessionClock() {
 
 /**
  * Runs `use` with the run's progress, from `startStep` (a resumed run) of `total` steps; the time left is the
- * steps left at this session's mean time per step. In bar mode the bar is
- * drawn on `stream` (standard error by default) and stopped however `use` ends; log lines written meanwhile through
- * Effect's Console are printed above it.
+ * steps left at this session's mean time per step. In bar mode the bar is drawn on `stream` (standard error by
+ * default) and stopped however `use` ends; log lines written meanwhile through Effect's Console are printed
+ * above it.
  */
 export function withRunProgress<A, E, R>(
   options: {

@@ -22,7 +22,9 @@ import { type Stage, trainStage } from "./train_stage.ts"
 /** Where a run lives and how far it may go this time. */
 export interface TrainOptions {
   readonly config: TrainConfig
-  /** The run folder: config.json, data.json, checkpoint.safetensors, log.jsonl, loss.svg, detections and metrics. */
+  /** The run folder: config.json, data.json, checkpoint.safetensors, log.jsonl, loss.svg, detections and metrics;
+   * with negative chips also the RPN stage's rpn_log.jsonl, rpn_checkpoint.safetensors (while it trains),
+   * rpn.safetensors and proposals_train.json. */
   readonly runDir: string
   /** Where the synthetic data set is generated when the config names no data files. */
   readonly dataDir: string

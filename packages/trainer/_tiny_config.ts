@@ -38,3 +38,29 @@ export function tinyTrainConfig(overrides: Partial<TrainConfig> = {}): TrainConf
     ...overrides,
   }
 }
+
+/** The tiny run with negative chips: test scales and valid ranges wide enough that its RPN's proposals leave room
+ * for negative chips. */
+export function tinyNegativesConfig(
+  negatives: NonNullable<TrainConfig["negatives"]>,
+  overrides: Partial<TrainConfig> = {},
+): TrainConfig {
+  const tiny = tinyTrainConfig()
+  return tinyTrainConfig({
+    negatives,
+    chips: {
+      ...tiny.chips,
+      validRanges: [
+        [-1, 160],
+        [40, 320],
+        [120, -1],
+      ],
+    },
+    detector: {
+      ...tiny.detector,
+      rpn: { ...tiny.detector.rpn, test: { ...tiny.detector.rpn.test, postNmsTopK: 300 } },
+    },
+    test: { ...tiny.test, scales: [768, 384, 192].map((long) => ({ short: -1, long })) },
+    ...overrides,
+  })
+}

@@ -43,12 +43,16 @@ describe("saveCheckpoint() / loadCheckpoint()", () => {
         const optA = yield* scopedOptimizer(config.optimizer)
         update(a, optA, 0.5)
         update(a, optA, -0.25)
-        yield* saveCheckpoint(dir, a, optA, { step: 2, epoch: 1, chipsDone: 4 })
+        yield* saveCheckpoint(checkpointPath(dir), {
+          detector: a,
+          optimizer: optA,
+          progress: { step: 2, epoch: 1, chipsDone: 4 },
+        })
 
         const b = yield* scopedDetector(tinyTrainConfig({ seed: 77 }))
         const optB = yield* scopedOptimizer(config.optimizer)
         assert.notDeepEqual(values(b), values(a))
-        const progress = yield* loadCheckpoint(dir, b, optB)
+        const progress = yield* loadCheckpoint(checkpointPath(dir), { detector: b, optimizer: optB })
         assert.deepStrictEqual(progress, { step: 2, epoch: 1, chipsDone: 4 })
         assert.deepStrictEqual(values(b), values(a))
         const slotsA = yield* optimizerState(optA)
@@ -69,7 +73,7 @@ describe("saveCheckpoint() / loadCheckpoint()", () => {
       Effect.gen(function* () {
         const detector = yield* scopedDetector(config)
         const optimizer = yield* scopedOptimizer(config.optimizer)
-        assert.isUndefined(yield* loadCheckpoint(folder(), detector, optimizer))
+        assert.isUndefined(yield* loadCheckpoint(checkpointPath(folder()), { detector, optimizer }))
       }),
     ),
   )
@@ -81,7 +85,11 @@ describe("saveCheckpoint() / loadCheckpoint()", () => {
         const a = yield* scopedDetector(config)
         const optA = yield* scopedOptimizer(config.optimizer)
         update(a, optA, 1)
-        yield* saveCheckpoint(dir, a, optA, { step: 1, epoch: 0, chipsDone: 2 })
+        yield* saveCheckpoint(checkpointPath(dir), {
+          detector: a,
+          optimizer: optA,
+          progress: { step: 1, epoch: 0, chipsDone: 2 },
+        })
         const path = checkpointPath(dir)
         const bytes = readFileSync(path)
         const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString())
@@ -93,7 +101,10 @@ describe("saveCheckpoint() / loadCheckpoint()", () => {
         writeFileSync(path, bytes)
         const b = yield* scopedDetector(tinyTrainConfig({ seed: 5 }))
         const before = values(b)
-        const error = yield* loadCheckpoint(dir, b, yield* scopedOptimizer(config.optimizer)).pipe(Effect.flip)
+        const error = yield* loadCheckpoint(checkpointPath(dir), {
+          detector: b,
+          optimizer: yield* scopedOptimizer(config.optimizer),
+        }).pipe(Effect.flip)
         assert.strictEqual(error._tag, "WeightsCorrupt")
         assert.include(error.message, `"${path}": it is damaged, tensor "${name}" has CRC-32`)
         assert.deepStrictEqual(values(b), before)
@@ -108,12 +119,18 @@ describe("saveCheckpoint() / loadCheckpoint()", () => {
         const detector = yield* scopedDetector(config)
         const optimizer = yield* scopedOptimizer(config.optimizer)
         update(detector, optimizer, 1)
-        yield* saveCheckpoint(dir, detector, optimizer, { step: 1, epoch: 0, chipsDone: 2 })
+        yield* saveCheckpoint(checkpointPath(dir), {
+          detector,
+          optimizer,
+          progress: { step: 1, epoch: 0, chipsDone: 2 },
+        })
         const path = checkpointPath(dir)
         const { tensors, metadata } = yield* loadWeights(path)
         const rewrite = (t: Record<string, tf.Tensor>, m: Record<string, string>) =>
           saveWeights(path, t, { metadata: m })
-        const load = Effect.flip(loadCheckpoint(dir, detector, yield* scopedOptimizer(config.optimizer)))
+        const load = Effect.flip(
+          loadCheckpoint(checkpointPath(dir), { detector, optimizer: yield* scopedOptimizer(config.optimizer) }),
+        )
 
         yield* rewrite(tensors, { ...metadata, progress: '{"step":-1}' })
         const progress = yield* load
@@ -152,7 +169,10 @@ describe("saveCheckpoint() / loadCheckpoint()", () => {
       scoped(
         Effect.gen(function* () {
           const detector = yield* scopedDetector(config)
-          const progress = yield* loadCheckpoint(dir, detector, yield* scopedOptimizer(config.optimizer))
+          const progress = yield* loadCheckpoint(checkpointPath(dir), {
+            detector,
+            optimizer: yield* scopedOptimizer(config.optimizer),
+          })
           const k = progress?.step ?? 0
           assert.isAtLeast(k, 2)
           assert.strictEqual(progress?.chipsDone, k)

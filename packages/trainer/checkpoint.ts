@@ -20,24 +20,32 @@ export interface Progress {
   readonly chipsDone: number
 }
 
-/** The run folder's checkpoint file. */
+/** The run folder's checkpoint of the detector stage. */
 export function checkpointPath(runDir: string): string {
   return join(runDir, "checkpoint.safetensors")
 }
 
+/** A stage's model and optimizer, as checkpointed. */
+export interface TrainingState {
+  readonly detector: Detector
+  readonly optimizer: tf.Optimizer
+  /** The variables the optimizer updates, in its order: every trainable one (the default), or fewer for a stage
+   * that trains part of the model (the RPN stage). Its slots are checked against these on load. */
+  readonly updated?: ReadonlyArray<string> | undefined
+}
+
 /**
  * Saves the model's parameters, the optimizer's state (moments, iteration count) and the progress in one
- * safetensors file, atomically: a kill at any moment leaves the previous checkpoint whole.
+ * safetensors file at `path`, atomically: a kill at any moment leaves the previous checkpoint whole.
  */
 export const saveCheckpoint = Effect.fn("saveCheckpoint")(function* (
-  runDir: string,
-  detector: Detector,
-  optimizer: tf.Optimizer,
-  progress: Progress,
+  path: string,
+  state: TrainingState & { readonly progress: Progress },
 ) {
+  const { detector, optimizer, progress } = state
   const slots = yield* optimizerState(optimizer)
   yield* saveWeights(
-    checkpointPath(runDir),
+    path,
     { ...Object.fromEntries(detector.params.variables), ...slots },
     { metadata: { progress: JSON.stringify(progress), format: "sniper-checkpoint/1" } },
   )
@@ -79,16 +87,12 @@ export function optimizerSlotProblem(
 }
 
 /**
- * Restores a checkpoint into `detector` and `optimizer` and returns its progress, or undefined when the run
- * folder has none. A checkpoint whose parameters differ in name, shape or type, whose optimizer state does not fit
+ * Restores the checkpoint at `path` into the detector and optimizer and returns its progress, or undefined when
+ * there is none. A checkpoint whose parameters differ in name, shape or type, whose optimizer state does not fit
  * the detector, or whose bytes are damaged (WeightsCorrupt) fails, touching nothing.
  */
-export const loadCheckpoint = Effect.fn("loadCheckpoint")(function* (
-  runDir: string,
-  detector: Detector,
-  optimizer: tf.Optimizer,
-) {
-  const path = checkpointPath(runDir)
+export const loadCheckpoint = Effect.fn("loadCheckpoint")(function* (path: string, state: TrainingState) {
+  const { detector, optimizer } = state
   if (!existsSync(path)) return undefined
   const expect: Record<string, TensorSpec> = {}
   for (const [name, v] of detector.params.variables) expect[name] = { shape: v.shape, dtype: v.dtype }
@@ -103,7 +107,7 @@ export const loadCheckpoint = Effect.fn("loadCheckpoint")(function* (
         .filter(([name]) => isOptimizerSlot(name))
         .map(([name, t]) => [name, { shape: t.shape, dtype: t.dtype }]),
     )
-    const trainable = detector.params.trainable.map((name) => {
+    const trainable = (state.updated ?? detector.params.trainable).map((name) => {
       const v = detector.params.variables.get(name)!
       return [name, { shape: v.shape, dtype: v.dtype }] as const
     })

@@ -11,7 +11,6 @@ const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
 
-
 /** A COCO instances file and the folder its `file_name`s are relative to. */
 const DataSplit = Schema.Struct({ annotations: Schema.String, images: Schema.String })
 
@@ -58,6 +57,12 @@ export const TrainConfig = Schema.Struct({
    * are averaged before one update, each pass with its own batch-norm statistics, as each GPU has in the reference.
    */
   chipsPerPass: Schema.optional(PositiveInt),
+  /**
+   * Worker threads a batch's passes are spread over, each with its own backend and detector replica (default: one
+   * per core that memory holds; 1: every pass in this thread). The result does not depend on it: gradients are
+   * reduced in pass order, so a run may resume with another number of workers.
+   */
+  workers: Schema.optional(PositiveInt),
   /** Recompute backbone activations in the backward pass instead of keeping them: about a third more time for a
    * fraction of the memory. ResNet-50 and -101 need it for 2 chips of 512 inside wasm's 4 GB heap. */
   recompute: Schema.optional(Schema.Boolean),
@@ -122,6 +127,8 @@ export const demoConfig: TrainConfig = {
   },
   epochs: 16,
   chipsPerBatch: 4,
+  // Two passes a batch, so that two cores each take one (the numbers do not depend on the number of workers).
+  chipsPerPass: 2,
   checkpointEvery: 25,
   logEvery: 5,
   test: { ...demoInference, maxImages: 0 },

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
 import { silentLogs } from "./log_fixtures.ts"
-import { checkpointPath, train } from "./mod.ts"
+import { checkpointPath, StepRunner, train } from "./mod.ts"
 import { writeTorchvisionFile } from "./torchvision_fixtures.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-init-data-"))
@@ -67,7 +67,7 @@ describe("detector.init", () => {
         rmSync(detector.init.torchvision)
         const resumed = yield* run(3)
         assert.strictEqual(resumed.steps, 3)
-      }).pipe(Effect.provide(TensorRuntime.layerQuiet)),
+      }).pipe(Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess])),
     300_000,
   )
 
@@ -87,6 +87,6 @@ describe("detector.init", () => {
       assert.strictEqual(error._tag, "WeightsMismatch")
       assert.include(error.message, path)
       assert.include(error.message, '"conv1.weight" is float32 [7,7,3,8] after layout change')
-    }).pipe(Effect.provide(TensorRuntime.layerQuiet)),
+    }).pipe(Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess])),
   )
 })

@@ -1,19 +1,31 @@
 /**
- * SNIPER training: chips re-drawn every epoch, cut from images decoded once, batched through the detector, with
- * checkpoints to resume from (in a locked run folder that checks its configuration and data), progress through
- * Effect's Logger (a bar on a terminal), a loss plot, and a multi-scale COCO evaluation at the end.
+ * SNIPER training: chips re-drawn every epoch, cut from images decoded once, batched through the detector. One
+ * loop trains each stage (the short-schedule RPN of negative chips, then the detector), taking its steps through
+ * the StepRunner service, with checkpoints to resume from exactly, in a locked run folder that checks its
+ * configuration and data; progress through Effect's Logger (a bar on a terminal), a loss plot, and a multi-scale
+ * COCO evaluation at the end.
  *
  * ```ts
- * import { demoConfig, train } from "@sniper/trainer"
- * const result = yield* train({ config: demoConfig, runDir: "runs/demo", dataDir: "runs/data" })
+ * import { demoConfig, StepRunner, train } from "@sniper/trainer"
+ * const result = yield* train({ config: demoConfig, runDir: "runs/demo", dataDir: "runs/data" }).pipe(
+ *   Effect.provide(StepRunner.inProcess),
+ * )
  * // later, two more epochs on the finished run:
  * yield* train({ config: { ...demoConfig, epochs: demoConfig.epochs + 2 }, runDir: "runs/demo", dataDir: "runs/data", extend: true })
+ *   .pipe(Effect.provide(StepRunner.inProcess))
  * ```
  * @module
  */
 
 export type { WorkerMemory } from "./_step_protocol.ts"
-export { checkpointPath, loadCheckpoint, optimizerSlotProblem, type Progress, saveCheckpoint } from "./checkpoint.ts"
+export {
+  checkpointPath,
+  loadCheckpoint,
+  optimizerSlotProblem,
+  type Progress,
+  saveCheckpoint,
+  type TrainingState,
+} from "./checkpoint.ts"
 export { type ChipBatch, chipBatches } from "./chip_batches.ts"
 export { chipAreaRange } from "./chip_sample.ts"
 export { decodeTrainConfig, demoConfig, sniperCocoR50, TrainConfig } from "./config.ts"
@@ -32,11 +44,21 @@ export {
   perCategoryTable,
 } from "./evaluate.ts"
 export { lossPlotSpec, writeLossPlot } from "./loss_plot.ts"
-export { barFits, formatDuration, type ProgressMode, runSecondsLeft } from "./progress.ts"
+export { proposalsPath, rpnCheckpointPath, rpnLogPath, rpnWeightsPath } from "./negatives.ts"
+export {
+  barFits,
+  formatDuration,
+  type ProgressMode,
+  type RunProgress,
+  runSecondsLeft,
+  type StepReport,
+  withRunProgress,
+} from "./progress.ts"
 export { categoryMismatch, loadRunData, type RunDatasets } from "./run_data.ts"
 export { openRunDir, prepareRunDir } from "./run_dir.ts"
-export { appendLog, cutLog, type LogRecord, logPath, recordsUpTo } from "./run_log.ts"
+export { appendLog, cutLog, type LogRecord, loggedSteps, logPath, recordsUpTo } from "./run_log.ts"
 export { learningRateAt, type ScheduleOptions } from "./schedule.ts"
+export { type StepOptions, type StepOutcome, type StepStage, stageStep } from "./stage_step.ts"
 export {
   type RunnerStep,
   type RunnerStepOptions,
@@ -45,5 +67,6 @@ export {
   type WorkerLayerOptions,
 } from "./step_runner.ts"
 export { type TrainOptions, type TrainResult, train } from "./train.ts"
-export { defaultWorkerCount } from "./worker_count.ts"
+export { type Stage, type StageResult, type StageRun, trainStage } from "./train_stage.ts"
+export { defaultWorkerCount, workerBytes, workersFor } from "./worker_count.ts"
 export { WorkerFailed } from "./worker_pool.ts"

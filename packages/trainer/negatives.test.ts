@@ -7,40 +7,12 @@ import { loadDataset, readDetections } from "@sniper/coco-io"
 import { createDetector, disposeDetector } from "@sniper/detector-model"
 import { loadWeights, TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Result } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
+import { tinyNegativesConfig, tinyTrainConfig } from "./_tiny_config.ts"
 import { captureLogs, messages } from "./log_fixtures.ts"
-import { decodeTrainConfig, planEpoch, sniperCocoR50, type TrainConfig, train } from "./mod.ts"
+import { decodeTrainConfig, planEpoch, StepRunner, sniperCocoR50, type TrainConfig, train } from "./mod.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-neg-data-"))
-/** The tiny run, with test scales and ranges wide enough that its RPN's proposals leave room for negative chips. */
-function negativeConfig(negatives: NonNullable<TrainConfig["negatives"]>, epochs = 1): TrainConfig {
-  const tiny = tinyTrainConfig()
-  return tinyTrainConfig({
-    epochs,
-    negatives,
-    chips: {
-      ...tiny.chips,
-      validRanges: [
-        [-1, 160],
-        [40, 320],
-        [120, -1],
-      ],
-    },
-    detector: {
-      ...tiny.detector,
-      rpn: { ...tiny.detector.rpn, test: { ...tiny.detector.rpn.test, postNmsTopK: 300 } },
-    },
-    test: {
-      ...tiny.test,
-      scales: [
-        { short: -1, long: 768 },
-        { short: -1, long: 384 },
-        { short: -1, long: 192 },
-      ],
-    },
-  })
-}
-const config = negativeConfig({ rpnEpochs: 1 })
+const config = tinyNegativesConfig({ rpnEpochs: 1 }, { epochs: 1 })
 
 function run(runDir: string, options: { maxSteps?: number; config?: TrainConfig } = {}) {
   const logs = captureLogs()
@@ -51,7 +23,7 @@ function run(runDir: string, options: { maxSteps?: number; config?: TrainConfig 
     maxSteps: options.maxSteps,
     evaluate: false,
   }).pipe(
-    Effect.provide([TensorRuntime.layerQuiet, logs.layer]),
+    Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, logs.layer]),
     Effect.map((result) => ({ result, lines: messages(logs.lines) })),
   )
 }
@@ -62,11 +34,29 @@ describe("train() with negatives", () => {
     () =>
       Effect.gen(function* () {
         const dir = mkdtempSync(join(tmpdir(), "run-neg-"))
-        const first = yield* run(dir, { maxSteps: 1 })
-        assert.strictEqual(first.result.steps, 1)
         const proposalsFile = join(dir, "proposals_train.json")
+        // maxSteps counts the RPN stage's steps too: one step stops inside it, before any proposal.
+        const stopped = yield* run(dir, { maxSteps: 1 })
+        assert.deepInclude(stopped.result, { steps: 1, rpnSteps: 1, finished: false })
+        assert.isTrue(stopped.lines.some((l) => /^rpn epoch 1\/1: \d+ positive chips/.test(l)))
+        for (const f of ["proposals_train.json", "rpn.safetensors", "log.jsonl"])
+          assert.isFalse(existsSync(join(dir, f)), f)
+        assert.isTrue(existsSync(join(dir, "rpn_checkpoint.safetensors")))
+
+        // The RPN stage's steps: its epoch's positive chips in batches. One more step is the detector's first.
+        const trainSet = yield* loadDataset(join(dataDir, "annotations", "instances_train.json"))
+        const chips = Result.getOrThrow(chipConfig({ ...config.chips }))
+        const positives = planEpoch(trainSet, chips, { seed: config.seed, epoch: 0, flip: config.flip })
+        const rpnSteps = Math.ceil(positives.chipCount / config.chipsPerBatch)
+        assert.isAbove(rpnSteps, 1)
+        const first = yield* run(dir, { maxSteps: rpnSteps + 1 })
+        assert.deepInclude(first.result, { steps: rpnSteps + 1, rpnSteps, finished: false })
+        assert.isTrue(first.lines.some((l) => /^rpn resuming at step 1 \(epoch 1, \d+ chips in\)$/.test(l)))
+        assert.strictEqual(readFileSync(join(dir, "rpn_log.jsonl"), "utf8").trim().split("\n").length, rpnSteps)
+        assert.strictEqual(readFileSync(join(dir, "log.jsonl"), "utf8").trim().split("\n").length, 1)
         for (const f of ["proposals_train.json", "rpn.safetensors"]) assert.isTrue(existsSync(join(dir, f)), f)
-        assert.isTrue(first.lines.some((l) => /^rpn epoch 1\/1: \d+ positive chips/.test(l)))
+        // the stage's weights are in rpn.safetensors: its checkpoint is gone
+        assert.isFalse(existsSync(join(dir, "rpn_checkpoint.safetensors")))
         assert.isTrue(first.lines.some((l) => /^negative chips: wrote \d+ proposals/.test(l)))
         const epochLine = first.lines.find((l) => l.startsWith("epoch 1/1:"))!
         const negatives = Number(/\((\d+) negative\)/.exec(epochLine)?.[1])
@@ -90,10 +80,8 @@ describe("train() with negatives", () => {
         for (const t of Object.values(tensors)) t.dispose()
 
         // The plan the trainer used holds those negative chips, cut around proposals read back from the file.
-        const trainSet = yield* loadDataset(join(dataDir, "annotations", "instances_train.json"))
         const detections = yield* readDetections(proposalsFile, trainSet)
         assert.isAbove(detections.count, 0)
-        const chips = Result.getOrThrow(chipConfig({ ...config.chips }))
         const plan = planEpoch(trainSet, chips, {
           seed: config.seed,
           epoch: 0,
@@ -107,7 +95,8 @@ describe("train() with negatives", () => {
         const text = readFileSync(proposalsFile, "utf8")
         const second = yield* run(dir)
         assert.isTrue(second.result.finished)
-        assert.isAbove(second.result.steps, 1)
+        assert.isAbove(second.result.steps, rpnSteps + 1)
+        assert.strictEqual(second.result.rpnSteps, rpnSteps)
         assert.isFalse(second.lines.some((l) => l.startsWith("rpn epoch")))
         assert.isTrue(second.lines.some((l) => l.startsWith("negative chips: reusing the proposals in")))
         assert.strictEqual(statSync(proposalsFile).mtimeMs, written)
@@ -117,12 +106,14 @@ describe("train() with negatives", () => {
         const third = yield* run(dir)
         assert.isFalse(third.lines.some((l) => l.startsWith("rpn epoch")))
         assert.isTrue(third.lines.some((l) => l.startsWith("negative chips: loading the short-schedule RPN")))
+        assert.deepInclude(third.result, { steps: second.result.steps, rpnSteps })
         assert.strictEqual(readFileSync(proposalsFile, "utf8"), text)
 
         // Proposals given by the user: no RPN, no proposals file in the run folder.
         const own = mkdtempSync(join(tmpdir(), "run-neg-own-"))
-        const given = negativeConfig({ rpnEpochs: 1, proposals: proposalsFile })
+        const given = tinyNegativesConfig({ rpnEpochs: 1, proposals: proposalsFile }, { epochs: 1 })
         const fourth = yield* run(own, { maxSteps: 1, config: given })
+        assert.deepInclude(fourth.result, { steps: 1, rpnSteps: 0 })
         assert.isFalse(fourth.lines.some((l) => l.startsWith("rpn epoch")))
         assert.isFalse(existsSync(join(own, "proposals_train.json")))
         assert.include(fourth.lines.find((l) => l.startsWith("epoch 1/1:"))!, `(${negatives} negative)`)

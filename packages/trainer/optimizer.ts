@@ -1,4 +1,4 @@
-import { type Detector, trainStep } from "@sniper/detector-model"
+import type { Detector, StepResult } from "@sniper/detector-model"
 import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
@@ -6,6 +6,7 @@ import type { ChipBatch } from "./chip_batches.ts"
 import type { TrainConfig } from "./config.ts"
 import { InvalidTrainConfig } from "./errors.ts"
 import { learningRateAt } from "./schedule.ts"
+import { StepRunner } from "./step_runner.ts"
 
 /** The configured optimizer (SGD with momentum, or Adam), at the configured base rate. */
 export function makeOptimizer(config: TrainConfig["optimizer"]): tf.Optimizer {
@@ -26,7 +27,8 @@ export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
 /**
  * One update on a batch at `step` of the schedule: the scheduled rate, the step's own random stream (keyed by
  * seed, step and `key`, so that a resumed run draws the same samples), and a divergence check that names the
- * field to change. `rpnOnly` trains the RPN alone (the short-schedule RPN of negative chips).
+ * field to change. `rpnOnly` trains the RPN alone (the short-schedule RPN of negative chips). The passes run
+ * where the StepRunner layer puts them (this thread or worker threads), with the same bits either way.
  */
 export const batchStep = Effect.fn("batchStep")(function* (
   detector: Detector,
@@ -43,22 +45,18 @@ export const batchStep = Effect.fn("batchStep")(function* (
   const { config, step } = options
   const rate = learningRateAt(step, { ...config.optimizer, stepsPerEpoch: options.stepsPerEpoch })
   setLearningRate(optimizer, rate)
-  const prng = new Prng([config.seed, step, options.key])
-  const images = tf.tensor4d(batch.pixels, [batch.count, batch.size, batch.size, 3])
-  const result = yield* Effect.sync(() =>
-    trainStep(
-      detector,
-      { images, truths: batch.truths, areaRanges: batch.areaRanges },
-      {
-        optimizer,
-        prng: () => prng.next(),
-        weightDecay: config.optimizer.weightDecay,
-        chipsPerPass: config.chipsPerPass,
-        recompute: config.recompute,
-        rpnOnly: options.rpnOnly,
-      },
-    ),
-  ).pipe(Effect.ensuring(Effect.sync(() => images.dispose())))
+  const runner = yield* StepRunner
+  // The step's own random stream: a resumed run, and any number of workers, draw the same samples.
+  const { timing: _, ...result }: { timing: unknown } & StepResult = yield* runner.step(batch, {
+    detector,
+    optimizer,
+    prng: new Prng([config.seed, step, options.key]).asFunction(),
+    step,
+    chipsPerPass: config.chipsPerPass,
+    recompute: config.recompute,
+    rpnOnly: options.rpnOnly,
+    weightDecay: config.optimizer.weightDecay,
+  })
   if (!Number.isFinite(result.total)) {
     const loss = options.rpnOnly === true ? "RPN-only loss" : "loss"
     return yield* new InvalidTrainConfig({

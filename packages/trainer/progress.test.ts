@@ -63,6 +63,11 @@ describe("progressLine()", () => {
       progressLine(report(12), { total: 40, chipsPerSecond: 3.456, secondsLeft: 125 }),
       "epoch 2/3 step 12/40 loss 1.500 (rpn 0.250/0.125, rcnn 1.000/0.125) lr 1.3e-3 3.46 chips/s, run ends in 2m05s",
     )
+    // a stage's lines carry its name; the step and the total are the whole run's
+    assert.match(
+      progressLine({ ...report(12), stage: "rpn" }, { total: 40, chipsPerSecond: 1, secondsLeft: 1 }),
+      /^rpn epoch 2\/3 step 12\/40 loss/,
+    )
   })
 })
 
@@ -82,6 +87,23 @@ describe("withRunProgress()", () => {
       assert.strictEqual(lines.length, 2)
       assert.match(lines[0], /^epoch 2\/3 step 3\/10 loss 1\.500 .* chips\/s, run ends in /)
       assert.match(lines[1], /^epoch 2\/3 step 6\/20 /)
+    }),
+  )
+
+  it.live("in bar mode moves to where a resumed stage stands and names the stage", () =>
+    Effect.gen(function* () {
+      const terminal = fakeTerminal()
+      yield* withRunProgress({ mode: "bar", total: 10, logEvery: 5, stream: terminal.stream }, (progress) =>
+        Effect.gen(function* () {
+          progress.moveTo(6)
+          yield* Effect.logInfo("resuming")
+          yield* progress.step({ ...report(7), stage: "rpn" })
+        }),
+      )
+      const text = terminal.text()
+      assert.include(text, "step 6/10")
+      assert.include(text, "60%")
+      assert.include(text, "step 7/10 | rpn epoch 2/3")
     }),
   )
 

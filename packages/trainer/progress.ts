@@ -13,7 +13,9 @@ export type ProgressMode = "auto" | "bar" | "lines"
 
 /** One optimizer step as the progress shows it. */
 export interface StepReport {
-  /** Steps done in all, this one included. */
+  /** The stage's name in front of its lines ("rpn"), none for the detector. */
+  readonly stage?: string | undefined
+  /** Steps of the run done in all (every stage's), this one included. */
   readonly step: number
   /** 0-based epoch of the step. */
   readonly epoch: number
@@ -27,6 +29,8 @@ export interface StepReport {
 export interface RunProgress {
   /** The run's steps in all, from the first epoch (re-estimated as each epoch's plan is drawn). */
   readonly setTotal: (steps: number) => void
+  /** The run's steps done, without a step taken (a stage resumed from its checkpoint, or done before). */
+  readonly moveTo: (step: number) => void
   readonly step: (report: StepReport) => Effect.Effect<void>
 }
 
@@ -67,21 +71,23 @@ export function progressLine(
   o: { readonly total: number; readonly chipsPerSecond: number; readonly secondsLeft: number },
 ): string {
   const l = report.losses
-  return `epoch ${report.epoch + 1}/${report.epochs} step ${report.step}/${o.total} loss ${l.total.toFixed(3)} (rpn ${l.rpnClass.toFixed(3)}/${l.rpnBox.toFixed(3)}, rcnn ${l.roiClass.toFixed(3)}/${l.roiBox.toFixed(3)}) lr ${report.rate.toExponential(1)} ${o.chipsPerSecond.toFixed(2)} chips/s, run ends in ${formatDuration(o.secondsLeft)}`
+  return `${report.stage === undefined ? "" : `${report.stage} `}epoch ${report.epoch + 1}/${report.epochs} step ${report.step}/${o.total} loss ${l.total.toFixed(3)} (rpn ${l.rpnClass.toFixed(3)}/${l.rpnBox.toFixed(3)}, rcnn ${l.roiClass.toFixed(3)}/${l.roiBox.toFixed(3)}) lr ${report.rate.toExponential(1)} ${o.chipsPerSecond.toFixed(2)} chips/s, run ends in ${formatDuration(o.secondsLeft)}`
 }
 
-/** Speed over this session: steps and chips since the first report, and chips since the last line. */
-function sessionClock(startStep: number) {
+/** Speed over this session: steps since the clock started, and chips since the last line. */
+function sessionClock() {
   const started = performance.now()
+  let steps = 0
   let window = { chips: 0, since: started }
   return {
     /** Counts a step; returns chips/s over the window and the run's time left at `total` steps. */
     tick(report: StepReport, total: number) {
+      steps++
       window.chips += report.chips
       const now = performance.now()
       const chipsPerSecond = window.chips / Math.max(1e-9, (now - window.since) / 1000)
       const secondsLeft = runSecondsLeft({
-        stepsDone: report.step - startStep,
+        stepsDone: steps,
         seconds: (now - started) / 1000,
         stepsLeft: total - report.step,
       })
@@ -94,15 +100,16 @@ function sessionClock(startStep: number) {
 }
 
 /**
- * Runs `use` with the run's progress, from `startStep` (a resumed run) of `total` steps. In bar mode the bar is
- * drawn on `stream` (standard error by default) and stopped however `use` ends; log lines written meanwhile through
- * Effect's Console are printed above it.
+ * Runs `use` with the run's progress, from `startStep` (a resumed run) of `total` steps; the time left is the
+ * steps left at this session's mean time per step. In bar mode the bar is drawn on `stream` (standard error by
+ * default) and stopped however `use` ends; log lines written meanwhile through Effect's Console are printed
+ * above it.
  */
 export function withRunProgress<A, E, R>(
   options: {
     readonly mode: ProgressMode
     readonly total: number
-    readonly startStep: number
+    readonly startStep?: number | undefined
     readonly logEvery: number
     readonly stream?: NodeJS.WritableStream & { readonly isTTY?: boolean }
   },
@@ -112,10 +119,11 @@ export function withRunProgress<A, E, R>(
   const bar = options.mode === "bar" || (options.mode === "auto" && barFits(stream, process.env))
   return Effect.suspend(() => {
     let total = options.total
-    const clock = sessionClock(options.startStep)
+    const clock = sessionClock()
     if (!bar) {
       return use({
         setTotal: (steps) => void (total = steps),
+        moveTo: () => {},
         step: (report) =>
           Effect.suspend(() => {
             const speed = clock.tick(report, total)
@@ -130,12 +138,18 @@ export function withRunProgress<A, E, R>(
         const multi = new cliProgress.MultiBar({
           stream,
           format:
-            "run [{bar}] {percentage}% | step {value}/{total} | epoch {epoch} | loss {loss} | {speed} chips/s | {left} left",
+            "run [{bar}] {percentage}% | step {value}/{total} | {stage}epoch {epoch} | loss {loss} | {speed} chips/s | {left} left",
           barsize: 24,
           fps: 5,
           hideCursor: false,
         })
-        const line = multi.create(total, options.startStep, { epoch: "-", loss: "-", speed: "-", left: "?" })
+        const line = multi.create(total, options.startStep ?? 0, {
+          stage: "",
+          epoch: "-",
+          loss: "-",
+          speed: "-",
+          left: "?",
+        })
         return { multi, line }
       }),
       ({ multi, line }) =>
@@ -144,11 +158,13 @@ export function withRunProgress<A, E, R>(
             total = steps
             line.setTotal(steps)
           },
+          moveTo: (step) => line.update(step),
           step: (report) =>
             Effect.sync(() => {
               const speed = clock.tick(report, total)
               if (report.step % options.logEvery === 0) clock.restartWindow()
               line.update(report.step, {
+                stage: report.stage === undefined ? "" : `${report.stage} `,
                 epoch: `${report.epoch + 1}/${report.epochs}`,
                 loss: report.losses.total.toFixed(3),
                 speed: speed.chipsPerSecond.toFixed(2),

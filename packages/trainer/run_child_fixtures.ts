@@ -9,15 +9,15 @@ import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Layer, type Scope } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
 import { tinyTrainConfig } from "./_tiny_config.ts"
-import { saveCheckpoint } from "./checkpoint.ts"
+import { checkpointPath, saveCheckpoint } from "./checkpoint.ts"
 import { silentLogs } from "./log_fixtures.ts"
-import { decodeTrainConfig, train } from "./mod.ts"
+import { decodeTrainConfig, StepRunner, train } from "./mod.ts"
 import { openRunDir } from "./run_dir.ts"
 
 const [mode, runDir, dataDir, configPath, maxSteps] = process.argv.slice(2)
-const layer = Layer.merge(TensorRuntime.layerQuiet, silentLogs)
+const layer = Layer.mergeAll(TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs)
 
-const program: Effect.Effect<unknown, unknown, Scope.Scope | TensorRuntime> =
+const program: Effect.Effect<unknown, unknown, Scope.Scope | TensorRuntime | StepRunner> =
   mode === "lock"
     ? Effect.gen(function* () {
         yield* openRunDir(runDir)
@@ -33,7 +33,11 @@ const program: Effect.Effect<unknown, unknown, Scope.Scope | TensorRuntime> =
           const optimizer = yield* scopedOptimizer(config.optimizer)
           for (let k = 1; ; k++) {
             for (const v of detector.params.variables.values()) v.assign(v.mul(0).add(k))
-            yield* saveCheckpoint(runDir, detector, optimizer, { step: k, epoch: 0, chipsDone: k })
+            yield* saveCheckpoint(checkpointPath(runDir), {
+              detector,
+              optimizer,
+              progress: { step: k, epoch: 0, chipsDone: k },
+            })
             process.stdout.write(`${k}\n`)
           }
         })

@@ -3,7 +3,7 @@
  * resume; `run.lock` while a process trains in it; every file written atomically through @sniper/files.
  */
 import { existsSync } from "node:fs"
-import { mkdir, readFile } from "node:fs/promises"
+import { mkdir, readFile, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { acquireLockFile, removeStaleTemporaries, writeFileAtomic as writeAtomically } from "@sniper/files"
 import { Effect, Schema } from "effect"
@@ -24,6 +24,11 @@ export function writeFileAtomic(path: string, text: string) {
   return writeAtomically(path, text).pipe(
     Effect.mapError((error) => new RunFileError({ path, problem: error.problem })),
   )
+}
+
+/** Removes a run-folder file that is no longer needed; one that is already gone is fine. */
+export function removeRunFile(path: string) {
+  return fileEffect(path, () => rm(path, { force: true }))
 }
 
 /**
@@ -81,7 +86,8 @@ export const prepareRunDir = Effect.fn("prepareRunDir")(function* (
     return yield* writeFileAtomic(configPath, configText)
   }
   const saved = yield* parseJson(configPath, yield* readText(configPath))
-  const differences = configDifferences(saved, encoded)
+  // The number of workers never changes a run's numbers, so it may differ on resume.
+  const differences = configDifferences(saved, encoded).filter((d) => d.field !== "workers")
   const grows = differences.find((d) => d.field === "epochs")
   const others = differences.filter((d) => d !== grows)
   const problems = others.map((d) => describeDifference(d, "config.json"))

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { silentLogs } from "./log_fixtures.ts"
-import { appendLog, cutLog, type LogRecord, logPath, recordsUpTo } from "./run_log.ts"
+import { appendLog, cutLog, type LogRecord, loggedSteps, logPath, recordsUpTo } from "./run_log.ts"
 
 const folder = () => mkdtempSync(join(tmpdir(), "trainer-log-"))
 const record = (step: number, total = step / 10): LogRecord => ({
@@ -50,25 +50,30 @@ describe("recordsUpTo()", () => {
   )
 })
 
-describe("appendLog() and cutLog()", () => {
+describe("appendLog(), cutLog() and loggedSteps()", () => {
   it.effect("appends records and cuts the file back to a checkpoint's step atomically", () =>
     Effect.gen(function* () {
       const dir = folder()
-      assert.deepStrictEqual(yield* cutLog(dir, 3), [])
-      assert.isFalse(existsSync(logPath(dir)))
-      for (let step = 1; step <= 5; step++) yield* appendLog(dir, record(step))
-      appendFileSync(logPath(dir), '{"step":6,"ep')
-      const kept = yield* cutLog(dir, 3)
+      const path = logPath(dir)
+      assert.deepStrictEqual(yield* cutLog(path, 3), [])
+      assert.strictEqual(yield* loggedSteps(path), 0)
+      assert.isFalse(existsSync(path))
+      for (let step = 1; step <= 5; step++) yield* appendLog(path, record(step))
+      appendFileSync(path, '{"step":6,"ep')
+      // the half-written line is no step
+      assert.strictEqual(yield* loggedSteps(path), 5)
+      const kept = yield* cutLog(path, 3)
       assert.deepStrictEqual(kept, [record(1), record(2), record(3)])
-      assert.strictEqual(readFileSync(logPath(dir), "utf8"), [1, 2, 3].map((s) => line(record(s))).join(""))
+      assert.strictEqual(readFileSync(path, "utf8"), [1, 2, 3].map((s) => line(record(s))).join(""))
       assert.deepStrictEqual(readdirSync(dir), ["log.jsonl"])
       // nothing to cut: the file is left as it is
-      const before = readFileSync(logPath(dir), "utf8")
-      assert.deepStrictEqual(yield* cutLog(dir, 3), kept)
-      assert.strictEqual(readFileSync(logPath(dir), "utf8"), before)
+      const before = readFileSync(path, "utf8")
+      assert.deepStrictEqual(yield* cutLog(path, 3), kept)
+      assert.strictEqual(yield* loggedSteps(path), 3)
+      assert.strictEqual(readFileSync(path, "utf8"), before)
       // no checkpoint: nothing is kept
-      assert.deepStrictEqual(yield* cutLog(dir, 0), [])
-      assert.strictEqual(readFileSync(logPath(dir), "utf8"), "")
+      assert.deepStrictEqual(yield* cutLog(path, 0), [])
+      assert.strictEqual(readFileSync(path, "utf8"), "")
     }).pipe(Effect.provide(silentLogs)),
   )
 
@@ -76,7 +81,7 @@ describe("appendLog() and cutLog()", () => {
     Effect.gen(function* () {
       const dir = folder()
       writeFileSync(join(dir, "not-a-folder"), "")
-      const error = yield* appendLog(join(dir, "not-a-folder"), record(1)).pipe(Effect.flip)
+      const error = yield* appendLog(logPath(join(dir, "not-a-folder")), record(1)).pipe(Effect.flip)
       assert.strictEqual(error._tag, "RunFileError")
       assert.include(error.message, join(dir, "not-a-folder", "log.jsonl"))
     }),

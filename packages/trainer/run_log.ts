@@ -1,11 +1,11 @@
 /**
- * The run folder's `log.jsonl`: one JSON record per optimizer step, appended as training goes. A kill leaves
- * records past the last checkpoint (and maybe half a line); `cutLog` brings the file back to the checkpoint on
- * resume, so that the resumed steps are not logged twice.
+ * A stage's step log (the detector's `log.jsonl`, the RPN stage's `rpn_log.jsonl`): one JSON record per optimizer
+ * step, appended as training goes. A kill leaves records past the last checkpoint (and maybe half a line); `cutLog`
+ * brings the file back to the checkpoint on resume, so that the resumed steps are not logged twice.
  */
 import { existsSync } from "node:fs"
 import { appendFile, readFile } from "node:fs/promises"
-import { join } from "node:path"
+import { basename, join } from "node:path"
 import type { StepResult } from "@sniper/detector-model"
 import { Effect } from "effect"
 import { RunFileError } from "./errors.ts"
@@ -23,14 +23,13 @@ export interface LogRecord extends StepResult {
 
 const numberFields = ["step", "epoch", "lr", "total", "rpnClass", "rpnBox", "roiClass", "roiBox"] as const
 
-/** The run folder's log file. */
+/** The run folder's log of the detector stage. */
 export function logPath(runDir: string): string {
   return join(runDir, "log.jsonl")
 }
 
-/** Appends one record to the run's `log.jsonl`. */
-export function appendLog(runDir: string, record: LogRecord) {
-  const path = logPath(runDir)
+/** Appends one record to the log at `path`. */
+export function appendLog(path: string, record: LogRecord) {
   return Effect.tryPromise({
     try: () => appendFile(path, `${JSON.stringify(record)}\n`),
     catch: (cause) => new RunFileError({ path, problem: cause instanceof Error ? cause.message : String(cause) }),
@@ -60,23 +59,32 @@ export function recordsUpTo(text: string, step: number): Array<LogRecord> {
   return [...byStep.values()].sort((a, b) => a.step - b.step)
 }
 
-/**
- * Cuts `log.jsonl` back to the records up to `step` (the checkpoint's; 0 without one), rewriting it atomically
- * when anything goes, and returns the records kept.
- */
-export const cutLog = Effect.fn("cutLog")(function* (runDir: string, step: number) {
-  const path = logPath(runDir)
-  if (!existsSync(path)) return []
-  const text = yield* Effect.tryPromise({
+function readLog(path: string) {
+  return Effect.tryPromise({
     try: () => readFile(path, "utf8"),
     catch: (cause) => new RunFileError({ path, problem: cause instanceof Error ? cause.message : String(cause) }),
   })
+}
+
+/** The last step the log at `path` records (the steps of a finished stage); 0 when there is no log. */
+export const loggedSteps = Effect.fn("loggedSteps")(function* (path: string) {
+  if (!existsSync(path)) return 0
+  return recordsUpTo(yield* readLog(path), Number.POSITIVE_INFINITY).at(-1)?.step ?? 0
+})
+
+/**
+ * Cuts the log at `path` back to the records up to `step` (the checkpoint's; 0 without one), rewriting it
+ * atomically when anything goes, and returns the records kept.
+ */
+export const cutLog = Effect.fn("cutLog")(function* (path: string, step: number) {
+  if (!existsSync(path)) return []
+  const text = yield* readLog(path)
   const kept = recordsUpTo(text, step)
   const cut = kept.map((r) => `${JSON.stringify(r)}\n`).join("")
   if (cut !== text) {
     yield* writeFileAtomic(path, cut)
     const dropped = text.split("\n").filter((l) => l.trim() !== "").length - kept.length
-    yield* Effect.logInfo(`log.jsonl: dropped ${dropped} records past the checkpoint's step ${step}`)
+    yield* Effect.logInfo(`${basename(path)}: dropped ${dropped} records past the checkpoint's step ${step}`)
   }
   return kept
 })

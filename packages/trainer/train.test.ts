@@ -6,7 +6,7 @@ import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect } from "effect"
 import { tinyTrainConfig } from "./_tiny_config.ts"
 import { silentLogs } from "./log_fixtures.ts"
-import { decodeTrainConfig, train } from "./mod.ts"
+import { decodeTrainConfig, StepRunner, train } from "./mod.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-data-"))
 
@@ -18,7 +18,9 @@ function losses(runDir: string): Array<number> {
 }
 
 const run = (runDir: string, maxSteps: number | undefined, evaluate = false, config = tinyTrainConfig()) =>
-  train({ config, runDir, dataDir, maxSteps, evaluate }).pipe(Effect.provide([TensorRuntime.layerQuiet, silentLogs]))
+  train({ config, runDir, dataDir, maxSteps, evaluate }).pipe(
+    Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs]),
+  )
 
 describe("train()", () => {
   it.effect(
@@ -68,7 +70,7 @@ describe("train()", () => {
       yield* run(dir, 1)
       const other = tinyTrainConfig({ seed: 99 })
       const error = yield* train({ config: other, runDir: dir, dataDir, maxSteps: 2 }).pipe(
-        Effect.provide([TensorRuntime.layerQuiet, silentLogs]),
+        Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs]),
         Effect.flip,
       )
       assert.strictEqual(error._tag, "RunMismatch")
@@ -100,11 +102,11 @@ describe("train()", () => {
           runDir: mkdtempSync(join(tmpdir(), "r-")),
           dataDir: ownData,
           maxSteps: 1,
-        }).pipe(Effect.provide([TensorRuntime.layerQuiet, silentLogs]))
+        }).pipe(Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs]))
         const images = join(ownData, "images", "train")
         writeFileSync(join(images, readdirSync(images).sort()[0]), "not an image")
         const result = yield* train({ config, runDir: dir, dataDir: ownData, evaluate: false }).pipe(
-          Effect.provide([TensorRuntime.layerQuiet, silentLogs]),
+          Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs]),
         )
         assert.isTrue(result.finished)
         assert.strictEqual(result.skippedImages, 1)
@@ -128,7 +130,7 @@ describe("train()", () => {
         config: wrongClasses,
         runDir: mkdtempSync(join(tmpdir(), "r-")),
         dataDir,
-      }).pipe(Effect.provide([TensorRuntime.layerQuiet, silentLogs]), Effect.flip)
+      }).pipe(Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs]), Effect.flip)
       assert.include(mismatch.message, "detector.numClasses")
     }),
   )

@@ -11,7 +11,7 @@ import { Effect, References } from "effect"
 import { XMLValidator } from "fast-xml-parser"
 import { tinyTrainConfig } from "./_tiny_config.ts"
 import { captureLogs, messages, silentLogs } from "./log_fixtures.ts"
-import { type TrainConfig, type TrainOptions, train } from "./mod.ts"
+import { StepRunner, type TrainConfig, type TrainOptions, train } from "./mod.ts"
 
 /** The child process of the crash tests. */
 const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))
@@ -32,7 +32,7 @@ function ownData(overrides: Partial<TrainConfig> = {}) {
 
 const run = (options: Omit<TrainOptions, "dataDir"> & { readonly dataDir?: string }) =>
   train({ dataDir: temp("trainer-unused-"), evaluate: false, ...options }).pipe(
-    Effect.provide([TensorRuntime.layerQuiet, silentLogs]),
+    Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs]),
   )
 
 function records(runDir: string): Array<{ step: number; total: number }> {
@@ -212,7 +212,7 @@ describe("train() reports through the Logger and draws loss.svg", () => {
         const runDir = temp("run-logs-")
         const logs = captureLogs()
         yield* train({ config, runDir, dataDir: runDir, maxSteps: 3, evaluate: false, progress: "lines" }).pipe(
-          Effect.provide([TensorRuntime.layerQuiet, logs.layer]),
+          Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, logs.layer]),
         )
         const info = messages(logs.lines)
         assert.isTrue(info.some((l) => /^epoch 1\/2: \d+ chips from \d+ images/.test(l)))
@@ -233,7 +233,7 @@ describe("train() reports through the Logger and draws loss.svg", () => {
         const quiet = captureLogs()
         yield* train({ config, runDir, dataDir: runDir, maxSteps: 4, evaluate: false, progress: "lines" }).pipe(
           Effect.provideService(References.MinimumLogLevel, "Warn"),
-          Effect.provide([TensorRuntime.layerQuiet, quiet.layer]),
+          Effect.provide([TensorRuntime.layerQuiet, StepRunner.inProcess, quiet.layer]),
         )
         assert.deepStrictEqual(
           quiet.lines.filter((l) => l.level === "Info" || l.level === "Debug"),

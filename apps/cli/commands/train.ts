@@ -2,6 +2,7 @@ import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
 import { presetNames, trainSetup } from "./_train_setup.ts"
+import { UsageError } from "./_usage.ts"
 import { lazyImport } from "./lazy_import.ts"
 
 const path = (name: string, description: string) =>
@@ -42,6 +43,12 @@ export const train = Command.make(
       Flag.withDescription("stop after this many steps in all (resume later with the same run folder)"),
       Flag.optional,
     ),
+    workers: Flag.Int("workers").pipe(
+      Flag.withDescription(
+        "worker threads for the passes of each batch (default: the config's workers, else one per core that memory holds; 1: in this thread). The numbers do not depend on it",
+      ),
+      Flag.optional,
+    ),
     skipEval: Flag.Boolean("skip-eval").pipe(
       Flag.withDescription("do not evaluate on the val split"),
       Flag.withDefault(false),
@@ -52,7 +59,15 @@ export const train = Command.make(
     Effect.gen(function* () {
       const { config, runDir, layers } = yield* trainSetup(flags)
       yield* Effect.logInfo(`configuration ${config.name}: ${layers.join(" + ")}`)
-      const { train: runTraining } = yield* lazyImport(() => import("@sniper/trainer"))
+      const { train: runTraining, StepRunner, workersFor } = yield* lazyImport(() => import("@sniper/trainer"))
+      const workers = Option.getOrElse(flags.workers, () => workersFor(config))
+      if (workers < 1)
+        return yield* new UsageError({
+          action: "train",
+          flag: "workers",
+          problem: `must be at least 1, got ${workers}`,
+        })
+      yield* Effect.logInfo(workers === 1 ? "steps in this thread" : `steps on ${workers} worker threads`)
       const result = yield* runTraining({
         config,
         runDir,
@@ -60,6 +75,7 @@ export const train = Command.make(
         maxSteps: Option.getOrUndefined(flags.maxSteps),
         evaluate: !flags.skipEval,
       }).pipe(
+        Effect.provide(StepRunner.layerFor(workers)),
         // The trainer keeps its last checkpoint; the same folder resumes from it.
         Effect.onInterrupt(() =>
           Console.error(`sniper: interrupted; resume with: sniper train --run-dir ${JSON.stringify(runDir)}`),

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { tempDir, tinyInstances, writeJson } from "./_fixtures.ts"
+import { tempDir, tinyInstances, writeJson } from "./json_fixtures.ts"
 import { loadDataset, summarizeDataset } from "./mod.ts"
 
 describe("summarizeDataset()", () => {

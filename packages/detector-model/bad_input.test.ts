@@ -1,14 +1,14 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import type { ChipTruth } from "./chip_truth.ts"
 import { decodeDetectorConfig, sniperR50 } from "./config.ts"
 import { detect } from "./detect.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
-import { makePrng } from "./prng.ts"
+import { tinyConfig } from "./tiny_fixtures.ts"
 import { trainStep } from "./train_step.ts"
 
 beforeAll(async () => {
@@ -54,12 +54,18 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     const detector = createDetector(tinyConfig(), { seed: 1 })
     const odd = tf.zeros([1, 72, 64, 3]) as tf.Tensor4D
     assert.throws(
-      () => tf.tidy(() => detectorLosses(detector, { images: odd, truths: [empty] }, { prng: makePrng(1) }).total),
+      () =>
+        tf.tidy(
+          () => detectorLosses(detector, { images: odd, truths: [empty] }, { prng: new Prng([1]).asFunction() }).total,
+        ),
       /Cannot compute detector losses: image height and width must be positive multiples of the stride 16, current value is 72x64/,
     )
     const ok = tf.zeros([2, 64, 64, 3]) as tf.Tensor4D
     assert.throws(
-      () => tf.tidy(() => detectorLosses(detector, { images: ok, truths: [empty] }, { prng: makePrng(1) }).total),
+      () =>
+        tf.tidy(
+          () => detectorLosses(detector, { images: ok, truths: [empty] }, { prng: new Prng([1]).asFunction() }).total,
+        ),
       /expected one ground truth per chip \(2\), current value is 1/,
     )
     const badClass: ChipTruth = {
@@ -69,7 +75,11 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     }
     assert.throws(
       () =>
-        tf.tidy(() => detectorLosses(detector, { images: ok, truths: [badClass, empty] }, { prng: makePrng(1) }).total),
+        tf.tidy(
+          () =>
+            detectorLosses(detector, { images: ok, truths: [badClass, empty] }, { prng: new Prng([1]).asFunction() })
+              .total,
+        ),
       /classes must be in 1\.\.3, current value is 4/,
     )
     tf.dispose([odd, ok])
@@ -82,7 +92,11 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     const optimizer = tf.train.momentum(0.01, 0.9)
     const w = detector.params.variables.get("rpn.cls.bias")!
     const before = w.dataSync().slice()
-    const negatives = trainStep(detector, { images, truths: [empty, empty] }, { optimizer, prng: makePrng(1) })
+    const negatives = trainStep(
+      detector,
+      { images, truths: [empty, empty] },
+      { optimizer, prng: new Prng([1]).asFunction() },
+    )
     assert.isTrue(Number.isFinite(negatives.total) && negatives.total > 0)
     assert.strictEqual(negatives.rpnBox, 0)
     assert.strictEqual(negatives.roiBox, 0)
@@ -94,7 +108,11 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
       classes: Int32Array.from([1, 2]),
       valid: Uint8Array.from([1, 1]),
     }
-    const tiny = trainStep(detector, { images, truths: [speck, empty] }, { optimizer, prng: makePrng(2) })
+    const tiny = trainStep(
+      detector,
+      { images, truths: [speck, empty] },
+      { optimizer, prng: new Prng([2]).asFunction() },
+    )
     for (const v of [tiny.total, tiny.rpnClass, tiny.rpnBox, tiny.roiClass, tiny.roiBox])
       assert.isTrue(Number.isFinite(v))
     // The half-pixel box makes its best anchors fg (the 32 px anchors holding it tie, all win); the zero-width box

@@ -4,7 +4,7 @@ import { gridAnchors } from "./anchors.ts"
 import type { Detector } from "./detector.ts"
 import { boxHead, detectorFeatures, roiFeatures, rpnHead } from "./detector.ts"
 import { poolRois } from "./roi_pool.ts"
-import { rpnProposals } from "./rpn_loss.ts"
+import { rpnProposals } from "./rpn_proposals.ts"
 
 /** Detections of one image: `count` boxes (x1, y1, x2, y2, input px), scores, classes 1..K, best first. */
 export interface Detections {

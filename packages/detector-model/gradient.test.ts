@@ -1,11 +1,11 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { normals, Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import type { ChipTruth } from "./chip_truth.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
-import { makePrng, normals } from "./prng.ts"
+import { tinyConfig } from "./tiny_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackend()
@@ -33,7 +33,7 @@ describe("detectorLosses() gradient", () => {
     const vars = detector.params.trainable.map((name) => detector.params.variables.get(name)!)
     // Heads at O(1) scale and non-zero biases, so every term has gradients well above float32 noise and few
     // ReLUs sit at their kink; the direction is scaled per tensor (relative perturbations).
-    const init = makePrng(8)
+    const init = new Prng([8]).asFunction()
     const scales = vars.map((v, i) => {
       const name = detector.params.trainable[i]
       const fanIn = v.shape.length === 4 ? v.shape[0] * v.shape[1] * v.shape[2] : v.shape.length === 2 ? v.shape[0] : 0
@@ -49,11 +49,11 @@ describe("detectorLosses() gradient", () => {
     })
     const evaluate = () =>
       tf.tidy(() => {
-        const t = detectorLosses(detector, { images, truths }, { prng: makePrng(6), proposals })
+        const t = detectorLosses(detector, { images, truths }, { prng: new Prng([6]).asFunction(), proposals })
         return terms.map((k) => t[k].dataSync()[0])
       })
     // A random unit-variance direction over every trainable weight.
-    const prng = makePrng(7)
+    const prng = new Prng([7]).asFunction()
     const direction = vars.map((v, i) =>
       tf.tensor(
         normals(v.size, prng).map((x) => x * scales[i]),
@@ -70,7 +70,7 @@ describe("detectorLosses() gradient", () => {
     const analytic = terms.map((term) =>
       tf.tidy(() => {
         const { grads } = tf.variableGrads(
-          () => detectorLosses(detector, { images, truths }, { prng: makePrng(6), proposals })[term],
+          () => detectorLosses(detector, { images, truths }, { prng: new Prng([6]).asFunction(), proposals })[term],
           vars,
         )
         let dot = 0

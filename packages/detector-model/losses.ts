@@ -4,7 +4,8 @@ import { checkChipTruth } from "./chip_truth.ts"
 import type { Detector } from "./detector.ts"
 import { checkInput, detectorFeatures } from "./detector.ts"
 import { roiLosses } from "./roi_loss.ts"
-import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
+import { rpnLosses } from "./rpn_loss.ts"
+import { rpnProposals } from "./rpn_proposals.ts"
 
 /** A training batch: chips [N, H, W, 3] (H, W multiples of 16) with each chip's ground truth in chip px and,
  * optionally, its valid proposal area range [lo, hi) in chip px² (SNIPER's (lo s)², (hi s)²). */

@@ -1,13 +1,13 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { meanAp50 } from "./_ap50.ts"
-import { syntheticChips } from "./_synthetic_chips.ts"
-import { readyBackend } from "./_test_backend.ts"
+import { meanAp50 } from "./ap50_fixtures.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import { decodeDetectorConfig, sniperR50 } from "./config.ts"
 import { detect } from "./detect.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
-import { makePrng } from "./prng.ts"
+import { syntheticChips } from "./synthetic_chip_fixtures.ts"
 import { trainStep } from "./train_step.ts"
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe("overfit", () => {
     const { pixels, truths } = syntheticChips(4, 256, 7)
     const images = tf.tensor4d(pixels, [4, 256, 256, 3])
     const optimizer = tf.train.adam(1e-3)
-    const prng = makePrng(3)
+    const prng = new Prng([3]).asFunction()
     const totals: Array<number> = []
     const live: Array<number> = []
     for (let i = 0; i < steps; i++) {

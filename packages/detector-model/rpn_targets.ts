@@ -1,6 +1,6 @@
 import { encodeDeltas, iouMatrix } from "@sniper/boxes"
+import { shuffleInPlace } from "@sniper/random"
 import type { ChipTruth } from "./chip_truth.ts"
-import { shuffleInPlace } from "./prng.ts"
 
 /** RPN labelling rules (SNIPER.md section 5). */
 export interface RpnTargetOptions {

@@ -1,7 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { maxRelativeError, onBackend, randomArray, readyBackends } from "./_test_backends.ts"
+import { maxRelativeError, onBackend, randomArray, readyBackends } from "./backend_fixtures.ts"
 import { ROI_ALIGN, ROI_ALIGN_GRAD, roiAlignKernelConfigs } from "./kernels/roi_align_kernel.ts"
 import { roiAlign } from "./roi_align.ts"
 

@@ -1,9 +1,9 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Cause, Deferred, Effect, Exit, Fiber } from "effect"
-import { randomArray, readyBackends } from "./_test_backends.ts"
-import { tinyLoss, tinyParams } from "./_tiny_detector.ts"
+import { randomArray, readyBackends } from "./backend_fixtures.ts"
 import { assertNoTensorLeak, liveTensors, scopedTensor, withTensorScope } from "./tensor_scope.ts"
+import { tinyLoss, tinyParams } from "./tiny_detector_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackends()

@@ -16,9 +16,9 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { sharedData } from "@sniper/testing"
 import { Effect } from "effect"
-import { tempDir } from "../_fixtures.ts"
+import { tempDir } from "../json_fixtures.ts"
 import { type Dataset, type Detections, loadDataset, readDetections, writeDetections } from "../mod.ts"
-import { writeBigInstances } from "./_big_instances.ts"
+import { writeBigInstances } from "./big_instances_fixtures.ts"
 
 const self = fileURLToPath(import.meta.url)
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits

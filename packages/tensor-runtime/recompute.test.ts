@@ -1,7 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { maxRelativeError, randomArray, readyBackends } from "./_test_backends.ts"
-import { checkpoint } from "./checkpoint.ts"
+import { maxRelativeError, randomArray, readyBackends } from "./backend_fixtures.ts"
+import { recompute } from "./recompute.ts"
 
 beforeAll(readyBackends)
 
@@ -13,7 +13,7 @@ function setup(tag: string) {
   return { w1, w2, block }
 }
 
-describe("checkpoint()", () => {
+describe("recompute()", () => {
   for (const backend of ["cpu", "wasm"] as const) {
     it(`gives the same gradients with fewer live tensors during backward (${backend})`, () => {
       tf.setBackend(backend)
@@ -31,7 +31,7 @@ describe("checkpoint()", () => {
         loss(block, (n) => (plainPeak = n)),
         [w1, w2],
       )
-      const wrapped = checkpoint(block, [w1, w2])
+      const wrapped = recompute(block, [w1, w2])
       const checked = tf.variableGrads(
         loss(wrapped, (n) => (checkedPeak = n)),
         [w1, w2],
@@ -50,7 +50,7 @@ describe("checkpoint()", () => {
       tf.setBackend(backend)
       const { w1, w2, block } = setup(`freed_${backend}`)
       const x = tf.tensor4d(randomArray(2 * 9 * 9 * 3, 4), [2, 9, 9, 3])
-      const wrapped = checkpoint(block, [w1, w2])
+      const wrapped = recompute(block, [w1, w2])
       // The block's input lives only inside the tidy; the backward pass runs after that tidy has freed it.
       const loss = (f: (x: tf.Tensor) => tf.Tensor) => () =>
         tf.sum(tf.square(tf.tidy(() => f(tf.mul(x, 2))))) as tf.Scalar

@@ -1,6 +1,7 @@
 /** Test-only: chips of coloured rectangles and discs on a noisy grey background, with their boxes. */
+
+import { Prng } from "@sniper/random"
 import type { ChipTruth } from "./chip_truth.ts"
-import { makePrng } from "./prng.ts"
 
 const colours: ReadonlyArray<readonly [number, number, number]> = [
   [1, -0.8, -0.8],
@@ -14,7 +15,7 @@ export function syntheticChips(
   size: number,
   seed: number,
 ): { readonly pixels: Float32Array; readonly truths: Array<ChipTruth> } {
-  const prng = makePrng(seed)
+  const prng = new Prng([seed]).asFunction()
   const pixels = new Float32Array(count * size * size * 3)
   const truths: Array<ChipTruth> = []
   for (let c = 0; c < count; c++) {

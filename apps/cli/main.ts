@@ -5,6 +5,7 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Console, Effect } from "effect"
 import { Command } from "effect/cli"
 import { subcommands } from "./commands/mod.ts"
+import manifest from "./package.json" with { type: "json" }
 
 const sniper = Command.make("sniper").pipe(
   Command.withDescription("SNIPER: efficient multi-scale training of object detectors"),
@@ -12,7 +13,7 @@ const sniper = Command.make("sniper").pipe(
 )
 
 // A failure prints one line (the tagged error's message) and exits 1; defects keep their stack.
-const program = Command.run(sniper, { version: "0.1.0" }).pipe(
+const program = Command.run(sniper, { version: manifest.version }).pipe(
   Effect.catchCause((cause) =>
     Effect.gen(function* () {
       const failure = cause.reasons.find(Cause.isFailReason)

@@ -8,10 +8,9 @@
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import * as tf from "@tensorflow/tfjs"
-import "@tensorflow/tfjs-backend-wasm"
 import { Prng } from "@sniper/random"
 import { describeRuntime, selectBackend } from "@sniper/tensor-runtime"
+import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
 import type { DetectorConfig } from "./config.ts"
 import { decodeDetectorConfig, sniperR50, sniperR101 } from "./config.ts"

@@ -62,4 +62,29 @@ describe("recompute()", () => {
       tf.dispose([x, w1, w2])
     })
   }
+
+  it("runs the block again in the backward pass and differentiates inputs and params (hand-worked)", () => {
+    tf.setBackend("cpu")
+    // y = w * x + v * v, loss = sum(y) over x = [1, 2, 3], w = 2, v = 3:
+    // d/dx = w = 2 each, d/dw = sum(x) = 6, d/dv = 3 * 2v = 18; an unused param u gets 0
+    const w = tf.variable(tf.scalar(2), true, "rc_w")
+    const v = tf.variable(tf.scalar(3), true, "rc_v")
+    const u = tf.variable(tf.scalar(5), true, "rc_u")
+    let calls = 0
+    const block = (x: tf.Tensor) => {
+      calls++
+      return tf.add(tf.mul(w, x), tf.mul(v, v))
+    }
+    const wrapped = recompute(block, [w, v, u])
+    const x = tf.tensor1d([1, 2, 3])
+    const { value, grads } = tf.variableGrads(() => tf.sum(wrapped(x)) as tf.Scalar, [w, v, u])
+    assert.strictEqual(calls, 2)
+    assert.strictEqual(value.dataSync()[0], 2 * 6 + 3 * 9)
+    assert.strictEqual(grads[w.name].dataSync()[0], 6)
+    assert.strictEqual(grads[v.name].dataSync()[0], 18)
+    assert.strictEqual(grads[u.name].dataSync()[0], 0)
+    const dx = tf.grad((t: tf.Tensor) => tf.sum(wrapped(t)))(x)
+    assert.deepStrictEqual([...dx.dataSync()], [2, 2, 2])
+    tf.dispose([value, ...Object.values(grads), dx, x, w, v, u])
+  })
 })

@@ -57,6 +57,22 @@ describe("stridedSlice gradient", () => {
     )
     assert.deepStrictEqual([...dx.data], [0, 1, 0, 2, 0, 3, 0])
   })
+  it("reverses with a negative stride and drops a shrunk axis (hand-worked)", () => {
+    // x[::-3] of 7 reads 6, 3, 0; weights 1, 2, 3 land there
+    const [rev] = onBackend("wasm", [], () =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.stridedSlice(x, [-1], [-8], [-3]), tf.tensor1d([1, 2, 3]))))(
+        tf.zeros([7]),
+      ),
+    )
+    assert.deepStrictEqual([...rev.data], [3, 0, 0, 2, 0, 0, 1])
+    // row 1 of a 3x2 matrix, its axis shrunk: [a, b] -> weights 5, 7 on row 1 only
+    const [row] = onBackend("wasm", [], () =>
+      tf.grad((x: tf.Tensor) =>
+        tf.sum(tf.mul(tf.stridedSlice(x, [1, 0], [2, 2], [1, 1], 0, 0, 0, 0, 1), tf.tensor1d([5, 7]))),
+      )(tf.zeros([3, 2])),
+    )
+    assert.deepStrictEqual([...row.data], [0, 0, 5, 7, 0, 0])
+  })
   it.prop(
     "is the adjoint of stridedSlice, with masks and negative strides",
     {

@@ -31,6 +31,12 @@ describe("jsonFault()", () => {
       problem: "Unexpected end of JSON input",
     })
   })
+  it("places the fault of an empty or truncated text at its end", () => {
+    assert.deepStrictEqual(fault(""), { at: 0, problem: "Unexpected end of JSON input" })
+    // a text that stops early is at fault where it stops
+    for (const text of ["[1, 2", '{"a": [1, {"b": 2}', '{"a": "b'])
+      assert.strictEqual(fault(text).at, text.length, text)
+  })
   it("shortens a long message to 160 characters", () => {
     const long = new SyntaxError(`${"x".repeat(300)} at position 1`)
     const { problem } = jsonFault("[]]", long)

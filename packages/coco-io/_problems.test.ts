@@ -34,6 +34,17 @@ describe("Problems", () => {
     assert.strictEqual(failure.total, 4)
     assert.isTrue(failure.message.startsWith('4 problems in "b.json"; the first: Cannot load "b.json": images[5]'))
   })
+  it("collecting all, reports every faulty field of a record, and counts past a limit of zero", () => {
+    const p = new Problems("d.json", true, 10)
+    p.record("images", 0, 1, [field("width"), field("height"), field("file_name")])
+    assert.deepStrictEqual(
+      p.list.map((q) => (q._tag === "CocoRecordError" ? q.field : "")),
+      ["width", "height", "file_name"],
+    )
+    const none = new Problems("e.json", true, 0)
+    none.record("images", 0, 1, [field("width"), field("height")])
+    assert.deepStrictEqual([none.list.length, none.total], [0, 2])
+  })
   it("records a JSON fault with its byte offset and path", () => {
     const p = new Problems("c.json", false, 1)
     p.json({ offset: 12, path: "", problem: "Unexpected end of JSON input" })

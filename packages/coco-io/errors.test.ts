@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { CocoJsonError, CocoProblems, CocoReadError, CocoRecordError, CocoWriteError } from "./errors.ts"
-import { BadImage } from "./image_error.ts"
+import { BadImage, BadImageReason } from "./image_error.ts"
 
 describe("coco-io errors", () => {
   it("read and write errors name the file and what to check", () => {
@@ -59,15 +59,7 @@ describe("coco-io errors", () => {
       'Cannot read image 42 ("x.jpg"): D; check the image folder and the file_name in the annotations',
     )
     assert.strictEqual(bad("too-large"), 'Cannot read image 42 ("x.jpg"): D; raise maxPixels if the image is genuine')
-    const reasons = [
-      "outside-root",
-      "missing",
-      "unreadable",
-      "not-an-image",
-      "corrupt",
-      "too-large",
-      "size-mismatch",
-    ] as const
+    const reasons = BadImageReason.literals
     const advice = new Set(reasons.map((r) => bad(r).slice('Cannot read image 42 ("x.jpg"): D; '.length)))
     assert.strictEqual(advice.size, reasons.length)
   })

@@ -139,6 +139,10 @@ describe("sceneSvg()", () => {
       box: [0, 0, 20, 20] as const,
       area: 200,
     })
+    const blackWhite = [
+      [0, 0, 0],
+      [255, 255, 255],
+    ] as const
     const scene: Scene = {
       ...bare({ kind: "solid", color: [0, 0, 0] }, [0, 0, 0, 0, 0, 0]),
       clutter: [{ kind: "stroke", path: "M0 0L5 5", color: [255, 0, 16], width: 2.5, opacity: 0.5 }],
@@ -146,18 +150,12 @@ describe("sceneSvg()", () => {
         object({ kind: "solid", color: [255, 128, 0] }),
         object({
           kind: "rings",
-          colors: [
-            [0, 0, 0],
-            [255, 255, 255],
-          ],
+          colors: blackWhite,
           period: 4,
         }),
         object({
           kind: "stripes",
-          colors: [
-            [0, 0, 0],
-            [255, 255, 255],
-          ],
+          colors: blackWhite,
           angle: 0,
           period: 6,
         }),

@@ -12,6 +12,8 @@ import { invocationDir } from "./invocation_dir.ts"
 const from = invocationDir(process.env, process.cwd())
 if (from !== undefined) process.chdir(from)
 
+import manifest from "./package.json" with { type: "json" }
+
 const sniper = Command.make("sniper").pipe(
   Command.withDescription(
     "SNIPER: efficient multi-scale training of object detectors. Exit codes: 0 done, 1 failed, 2 usage, 130 interrupted",
@@ -27,7 +29,7 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
   process.stderr.write(logLevel === "Info" ? `${text}\n` : `${logLevel.toLowerCase()}: ${text}\n`)
 })
 
-const program = Command.run(sniper, { version: "0.1.0" }).pipe(
+const program = Command.run(sniper, { version: manifest.version }).pipe(
   Effect.as(ExitCode.done as number),
   Effect.catchCause((cause) =>
     Effect.gen(function* () {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Schema } from "effect"
-import { intBoxes } from "./_arbitrary.ts"
 import { buildX1Index, lowerBound, sizeLevel, windowHigh, windowLow } from "./_x1_index.ts"
+import { intBoxes } from "./arbitrary_fixtures.ts"
 
 describe("buildX1Index()", () => {
   it("lays boxes out bucket by bucket in x1 order, ties by index, with +1 areas", () => {

@@ -3,9 +3,9 @@
  * 2,000, batched NMS; each against the array-of-objects baseline in the same process (ratio = baseline / ours).
  * Run: npm run bench (in packages/boxes).
  */
-import { baselineIouMatrix, baselineNms, baselineSoftNms, toDets } from "./_baseline.ts"
-import { clustered } from "./_synthetic.ts"
+import { baselineIouMatrix, baselineNms, baselineSoftNms, toDets } from "./baseline_fixtures.ts"
 import { batchedNms, iouMatrix, nms, softNms } from "./mod.ts"
+import { clustered } from "./synthetic_fixtures.ts"
 
 interface Timing {
   readonly median: number

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Schema } from "effect"
-import { plusOne } from "./_arbitrary.ts"
+import { plusOne } from "./arbitrary_fixtures.ts"
 import { clipBoxes, clipBoxesInPlace } from "./mod.ts"
 
 describe("clipBoxes()", () => {

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary } from "effect"
-import { intBoxes, plusOne, real } from "./_arbitrary.ts"
+import { intBoxes, plusOne, real } from "./arbitrary_fixtures.ts"
 import { decodeDeltas, defaultClampLog, encodeDeltas } from "./mod.ts"
 
 const f64 = (xs: number[]) => new Float64Array(xs)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { intBoxes, real } from "./_arbitrary.ts"
+import { intBoxes, real } from "./arbitrary_fixtures.ts"
 import { areas, filterBoxes } from "./mod.ts"
 
 describe("filterBoxes()", () => {

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { intBoxes } from "./_arbitrary.ts"
+import { intBoxes } from "./arbitrary_fixtures.ts"
 import { areas, boxCount, xywhToXyxy, xyxyToXywh } from "./mod.ts"
 
 describe("boxCount()", () => {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary } from "effect"
-import { intBox, intBoxes, plusOne, real } from "./_arbitrary.ts"
-import { baselineCocoIou, baselineIouMatrix, toDets } from "./_baseline.ts"
+import { intBox, intBoxes, plusOne, real } from "./arbitrary_fixtures.ts"
+import { baselineCocoIou, baselineIouMatrix, toDets } from "./baseline_fixtures.ts"
 import { cocoIouMatrix, intersectionOverArea, iouMatrix, xywhToXyxy } from "./mod.ts"
 
 const f64 = (xs: number[]) => new Float64Array(xs)

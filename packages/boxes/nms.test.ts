@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Schema } from "effect"
-import { anyIouThreshold, iouThreshold, plusOne, real, realScoredBoxes, scoredBoxes } from "./_arbitrary.ts"
-import { baselineIou, baselineNms, toDets } from "./_baseline.ts"
+import { anyIouThreshold, iouThreshold, plusOne, real, realScoredBoxes, scoredBoxes } from "./arbitrary_fixtures.ts"
+import { baselineIou, baselineNms, toDets } from "./baseline_fixtures.ts"
 import { batchedNms, iouMatrix, nms } from "./mod.ts"
 
 const f64 = (xs: number[]) => new Float64Array(xs)

@@ -55,7 +55,7 @@ export function roundHalfEven(x: number): number {
 }
 
 /**
- * Scale factor for a `(short, long)` resolution, as SNIPER.md section 1 and the reference `im_worker`:
+ * Scale factor for a `(short, long)` resolution, as docs/sniper.md section 1 and the reference `im_worker`:
  * s = short / min(W, H); if round(s max(W, H)) > long then s = long / max(W, H). short = -1 means
  * s = long / max(W, H); long = -1 means no cap on the long side.
  */

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Schema } from "effect"
-import { intBox, iouThreshold, plusOne, real, realScoredBoxes } from "./_arbitrary.ts"
-import { baselineSoftNms, toDets } from "./_baseline.ts"
+import { intBox, iouThreshold, plusOne, real, realScoredBoxes } from "./arbitrary_fixtures.ts"
+import { baselineSoftNms, toDets } from "./baseline_fixtures.ts"
 import { nms, sniperSoftNms, softNms } from "./mod.ts"
 
 const f64 = (xs: number[]) => new Float64Array(xs)

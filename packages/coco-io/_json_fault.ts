@@ -35,10 +35,13 @@ function failsBeforeEnd(prefix: string): boolean {
   }
 }
 
-/** Drops V8's position suffix and quoted input: `Unexpected token 'N', "...": [0, N" is not valid JSON`. */
+/**
+ * Drops V8's position ("in JSON at position 5", "... after JSON at position 8") and quoted input
+ * (`Unexpected token 'N', "...": [0, N" is not valid JSON`).
+ */
 function clean(message: string): string {
   const token = /^(Unexpected token '.*?'),/.exec(message)
   if (token !== null) return token[1]
-  const text = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "")
+  const text = message.replace(/( in JSON)? at position \d+( \(line \d+ column \d+\))?/, "")
   return text.length > 160 ? `${text.slice(0, 160)}...` : text
 }

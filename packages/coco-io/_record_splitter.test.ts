@@ -191,4 +191,42 @@ describe("RecordSplitter", () => {
     assert.isUndefined(problem)
     assert.deepStrictEqual(out.images, [1])
   })
+
+  it("counts bytes, not characters, in offsets after 3- and 4-byte characters", () => {
+    // "€" takes 3 bytes and "😀" 4 (two UTF-16 units): the fault at the "}" after "tru" is at its byte index
+    const text = '{"images": [{"name": "é€😀"}, {"name": "x", "bad": tru}]}'
+    const byte = Buffer.from(text).indexOf("tru}") + 3
+    assert.notStrictEqual(byte, text.indexOf("tru}") + 3)
+    for (const chunk of [1, 3, 1000]) {
+      assert.deepStrictEqual(split(text, chunk).problem, {
+        offset: byte,
+        path: "images[1]",
+        problem: "Unexpected token '}'",
+      })
+    }
+  })
+
+  it("checks the top level in both modes and what follows the last key", () => {
+    const cases: ReadonlyArray<readonly [string, "object" | "array", number, string]> = [
+      ['{"images": [1], }', "object", 16, "expected a double-quoted key, found '}'"],
+      ['{"images": [1]} x', "object", 16, "unexpected 'x' after the end of the JSON object"],
+      ["   ", "object", 3, "unexpected end of JSON input: the file is empty"],
+      ['{"images": [1]}', "array", 0, "expected a JSON array at the top level, found an object"],
+      ["[1 2]", "array", 3, "expected ',' or ']' after a record, found '2'"],
+    ]
+    for (const [text, root, offset, problem] of cases) {
+      const found = split(text, 2, root).problem
+      assert.deepStrictEqual({ offset: found?.offset, problem: found?.problem }, { offset, problem }, text)
+    }
+  })
+
+  it("numbers records continuously across batches and chunks", () => {
+    const images = Array.from({ length: 300 }, (_, id) => ({ id, file_name: `${id}.jpg` }))
+    for (const chunk of [7, 64, 1 << 16]) {
+      // split() checks that each batch's `first` is the count of records before it
+      const { out, problem } = split(JSON.stringify({ images }), chunk)
+      assert.isUndefined(problem)
+      assert.deepStrictEqual(out.images, images)
+    }
+  })
 })

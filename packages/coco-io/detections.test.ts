@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, Stream } from "effect"
-import { tempDir, tinyInstances, writeJson } from "./_fixtures.ts"
+import { tempDir, tinyInstances, writeJson } from "./json_fixtures.ts"
 import { type Detections, loadDataset, readDetections, writeDetectionStream, writeDetections } from "./mod.ts"
 
 const emptyResults = () => writeJson(tempDir(), "empty.json", [])

@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { afterAll, beforeAll } from "vitest"
+import { BadImage } from "./image_error.ts"
 import { makeImageFolder } from "./image_fixtures.ts"
 import { readChips } from "./image_read_chips.ts"
 import { formatBadImages, makeBadImageLog, skipBadImages } from "./image_skip.ts"
@@ -60,4 +61,34 @@ describe("skipBadImages()", () => {
       assert.strictEqual(error, "boom")
     }),
   )
+  it.live("keeps the input order of the good images when several run at once", () =>
+    Effect.gen(function* () {
+      const log = yield* makeBadImageLog
+      const bad = (imageId: number) => new BadImage({ imageId, file: `${imageId}.jpg`, reason: "corrupt", detail: "x" })
+      const kept = yield* Stream.make(1, 2, 3, 4, 5, 6).pipe(
+        skipBadImages(
+          log,
+          // later elements finish first; odd ones fail
+          (n) =>
+            Effect.sleep(`${(7 - n) * 5} millis`).pipe(
+              Effect.andThen(n % 2 === 1 ? Effect.fail(bad(n)) : Effect.succeed(10 * n)),
+            ),
+          { concurrency: 3 },
+        ),
+        Stream.runCollect,
+      )
+      assert.deepStrictEqual([...kept], [20, 40, 60])
+      const failed = yield* log.failures
+      assert.deepStrictEqual(failed.map((e) => e.imageId).sort(), [1, 3, 5])
+    }),
+  )
+})
+
+describe("formatBadImages()", () => {
+  it("prints one line per image, then the count; nothing when none was skipped", () => {
+    assert.strictEqual(formatBadImages([]), "")
+    const a = new BadImage({ imageId: 1, file: "a.jpg", reason: "missing", detail: "a.jpg does not exist" })
+    const b = new BadImage({ imageId: 2, file: "b.jpg", reason: "too-large", detail: "1e9 px" })
+    assert.strictEqual(formatBadImages([a, b]), `${a.message}\n${b.message}\n2 image(s) skipped`)
+  })
 })

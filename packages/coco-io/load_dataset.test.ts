@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { sharedDataOrSkip } from "@sniper/testing"
 import { Effect } from "effect"
-import { tempDir, tinyInstances, writeJson } from "./_fixtures.ts"
+import { tempDir, tinyInstances, writeJson } from "./json_fixtures.ts"
 import { loadDataset, summarizeDataset } from "./mod.ts"
 
 describe("loadDataset()", () => {

@@ -2,7 +2,7 @@ import { statSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { tempDir, tinyInstances, writeJson } from "./_fixtures.ts"
+import { tempDir, tinyInstances, writeJson } from "./json_fixtures.ts"
 import { type CocoError, loadDataset } from "./mod.ts"
 
 type Tiny = ReturnType<typeof tinyInstances>

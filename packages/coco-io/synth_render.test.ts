@@ -3,7 +3,7 @@ import { Prng } from "@sniper/random"
 import { Effect } from "effect"
 import sharp from "sharp"
 import { synthScene } from "./synth_dataset.ts"
-import { renderScene } from "./synth_render.ts"
+import { renderScene, sceneSvg, washedNoise } from "./synth_render.ts"
 import { placeObjects, type Rgb, type Scene } from "./synth_scene.ts"
 
 /** Object k painted in a colour of its own on black, without clutter, as lossless PNG. */
@@ -94,5 +94,104 @@ describe("renderScene()", () => {
         assert.isAtLeast(checkBoxes(scene, data, info.channels, "crowded"), 10)
       }),
     60_000,
+  )
+})
+
+/** A 100 x 50 scene with a 2 x 1 noise grid and nothing else. */
+function bare(wash: Scene["wash"], rgb: ReadonlyArray<number>): Scene {
+  return {
+    width: 100,
+    height: 50,
+    format: "png",
+    noise: { gridWidth: 2, gridHeight: 1, rgb: Uint8Array.from(rgb) },
+    wash,
+    clutter: [],
+    objects: [],
+  }
+}
+
+describe("washedNoise()", () => {
+  it("blends 65% noise with 35% wash at each cell's centre (hand-worked)", () => {
+    // solid wash (100, 0, 200): black cell -> 0.35 x wash; white cell -> 165.75 + 0.35 x wash, rounded
+    assert.deepStrictEqual(
+      [...washedNoise(bare({ kind: "solid", color: [100, 0, 200] }, [0, 0, 0, 255, 255, 255]))],
+      [35, 0, 70, 201, 166, 236],
+    )
+    // a horizontal ramp 0 -> 200 over 100 px, read at x = 25 and 75: 50 and 150, times 0.35 = 17.5 and 52.5
+    const ramp = {
+      kind: "linear",
+      colors: [
+        [0, 0, 0],
+        [200, 200, 200],
+      ],
+      angle: 0,
+    } as const
+    assert.deepStrictEqual([...washedNoise(bare(ramp, [0, 0, 0, 0, 0, 0]))], [18, 18, 18, 53, 53, 53])
+  })
+})
+
+describe("sceneSvg()", () => {
+  it("paints solid fills by colour and the others through gradients, with even-odd objects", () => {
+    const shape = { category: 2, outer: Float64Array.from([10, 0, 20, 20, 0, 20]) }
+    const object = (fill: Scene["objects"][number]["fill"]) => ({
+      shape,
+      fill,
+      box: [0, 0, 20, 20] as const,
+      area: 200,
+    })
+    const blackWhite = [
+      [0, 0, 0],
+      [255, 255, 255],
+    ] as const
+    const scene: Scene = {
+      ...bare({ kind: "solid", color: [0, 0, 0] }, [0, 0, 0, 0, 0, 0]),
+      clutter: [{ kind: "stroke", path: "M0 0L5 5", color: [255, 0, 16], width: 2.5, opacity: 0.5 }],
+      objects: [
+        object({ kind: "solid", color: [255, 128, 0] }),
+        object({
+          kind: "rings",
+          colors: blackWhite,
+          period: 4,
+        }),
+        object({
+          kind: "stripes",
+          colors: blackWhite,
+          angle: 0,
+          period: 6,
+        }),
+      ],
+    }
+    const svg = sceneSvg(scene)
+    assert.isTrue(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">'))
+    assert.include(svg, '<path d="M0 0L5 5" fill="none" stroke="#ff0010" stroke-width="2.5" stroke-opacity="0.5"/>')
+    assert.include(svg, '<path d="M10 0L20 20L0 20Z" fill="#ff8000" fill-rule="evenodd"/>')
+    // rings: a repeating radial gradient of radius = period around the box centre (10, 10)
+    assert.include(
+      svg,
+      '<radialGradient id="g0" gradientUnits="userSpaceOnUse" cx="10" cy="10" r="4" spreadMethod="repeat">',
+    )
+    // stripes: a repeating linear gradient over one period, centred on the box
+    assert.include(
+      svg,
+      '<linearGradient id="g1" gradientUnits="userSpaceOnUse" x1="7" y1="10" x2="13" y2="10" spreadMethod="repeat">',
+    )
+    assert.include(svg, 'fill="url(#g1)"')
+    assert.notInclude(svg, "<image")
+  })
+})
+
+describe("renderScene() formats", () => {
+  it.effect("writes PNG or JPEG as the scene says, at its size", () =>
+    Effect.gen(function* () {
+      const png = yield* renderScene(bare({ kind: "solid", color: [10, 20, 30] }, [0, 0, 0, 255, 255, 255]))
+      const jpg = yield* renderScene({
+        ...bare({ kind: "solid", color: [10, 20, 30] }, [0, 0, 0, 0, 0, 0]),
+        format: "jpg",
+      })
+      assert.deepStrictEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47])
+      assert.deepStrictEqual([...jpg.subarray(0, 2)], [0xff, 0xd8])
+      const { info } = yield* decode(png)
+      assert.deepStrictEqual([info.width, info.height, info.channels], [100, 50, 3])
+    }),
   )
 })

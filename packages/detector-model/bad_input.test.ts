@@ -1,13 +1,13 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import type { ChipTruth } from "@sniper/boxes"
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Result, Schema } from "effect"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import { DetectorConfig, decodeDetectorConfig, sniperR50 } from "./config.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
-import { makePrng } from "./prng.ts"
+import { tinyConfig } from "./tiny_fixtures.ts"
 import { trainStep } from "./train_step.ts"
 
 beforeAll(async () => {
@@ -59,12 +59,18 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     const detector = createDetector(tinyConfig(), { seed: 1 })
     const odd = tf.zeros([1, 72, 64, 3]) as tf.Tensor4D
     assert.throws(
-      () => tf.tidy(() => detectorLosses(detector, { images: odd, truths: [empty] }, { prng: makePrng(1) }).total),
+      () =>
+        tf.tidy(
+          () => detectorLosses(detector, { images: odd, truths: [empty] }, { prng: new Prng([1]).asFunction() }).total,
+        ),
       /Cannot compute detector losses: image height and width must be positive multiples of the stride 16, current value is 72x64/,
     )
     const ok = tf.zeros([2, 64, 64, 3]) as tf.Tensor4D
     assert.throws(
-      () => tf.tidy(() => detectorLosses(detector, { images: ok, truths: [empty] }, { prng: makePrng(1) }).total),
+      () =>
+        tf.tidy(
+          () => detectorLosses(detector, { images: ok, truths: [empty] }, { prng: new Prng([1]).asFunction() }).total,
+        ),
       /expected one ground truth per chip \(2\), current value is 1/,
     )
     const badClass: ChipTruth = {
@@ -74,7 +80,11 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     }
     assert.throws(
       () =>
-        tf.tidy(() => detectorLosses(detector, { images: ok, truths: [badClass, empty] }, { prng: makePrng(1) }).total),
+        tf.tidy(
+          () =>
+            detectorLosses(detector, { images: ok, truths: [badClass, empty] }, { prng: new Prng([1]).asFunction() })
+              .total,
+        ),
       /category must be in 0\.\.2, current value is 3/,
     )
     // Background is the detector's own class 0, never a category: -1 (a 1-based class shifted down) is refused.
@@ -82,7 +92,9 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     assert.throws(
       () =>
         tf.tidy(
-          () => detectorLosses(detector, { images: ok, truths: [background, empty] }, { prng: makePrng(1) }).total,
+          () =>
+            detectorLosses(detector, { images: ok, truths: [background, empty] }, { prng: new Prng([1]).asFunction() })
+              .total,
         ),
       /category must be in 0\.\.2, current value is -1/,
     )
@@ -96,7 +108,11 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
     const optimizer = tf.train.momentum(0.01, 0.9)
     const w = detector.params.variables.get("rpn.cls.bias")!
     const before = w.dataSync().slice()
-    const negatives = trainStep(detector, { images, truths: [empty, empty] }, { optimizer, prng: makePrng(1) })
+    const negatives = trainStep(
+      detector,
+      { images, truths: [empty, empty] },
+      { optimizer, prng: new Prng([1]).asFunction() },
+    )
     assert.isTrue(Number.isFinite(negatives.total) && negatives.total > 0)
     assert.strictEqual(negatives.rpnBox, 0)
     assert.strictEqual(negatives.roiBox, 0)
@@ -108,7 +124,11 @@ describe("detectorLosses() and trainStep() on awkward input", () => {
       category: Int32Array.from([0, 1]),
       valid: Uint8Array.from([1, 1]),
     }
-    const tiny = trainStep(detector, { images, truths: [speck, empty] }, { optimizer, prng: makePrng(2) })
+    const tiny = trainStep(
+      detector,
+      { images, truths: [speck, empty] },
+      { optimizer, prng: new Prng([2]).asFunction() },
+    )
     for (const v of [tiny.total, tiny.rpnClass, tiny.rpnBox, tiny.roiClass, tiny.roiBox])
       assert.isTrue(Number.isFinite(v))
     // The half-pixel box makes its best anchors fg (the 32 px anchors holding it tie, all win); the zero-width box

@@ -8,20 +8,20 @@
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import * as tf from "@tensorflow/tfjs"
-import "@tensorflow/tfjs-backend-wasm"
+import { Prng } from "@sniper/random"
 import { describeRuntime, selectBackend } from "@sniper/tensor-runtime"
+import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { syntheticChips } from "./_synthetic_chips.ts"
 import type { DetectorConfig } from "./config.ts"
 import { decodeDetectorConfig, sniperR50, sniperR101 } from "./config.ts"
 import { detect } from "./detect.ts"
 import type { Detector } from "./detector.ts"
 import { createDetector, detectorFeatures, disposeDetector } from "./detector.ts"
-import { makePrng } from "./prng.ts"
 import { frozenPrefix } from "./resnet.ts"
 import { roiLosses } from "./roi_loss.ts"
-import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
+import { rpnLosses } from "./rpn_loss.ts"
+import { rpnProposals } from "./rpn_proposals.ts"
+import { syntheticChips } from "./synthetic_chip_fixtures.ts"
 import { trainStep } from "./train_step.ts"
 
 const only = process.env.SNIPER_BENCH_ONLY
@@ -140,7 +140,7 @@ function stageSeconds(
     }),
   )
   const features = tf.variable(tf.tidy(() => detectorFeatures(detector, images, false)))
-  const prng = makePrng(1)
+  const prng = new Prng([1]).asFunction()
   let proposals: Array<Float32Array> = []
   const rpn = seconds(() =>
     tf.tidy(() => {
@@ -190,7 +190,7 @@ for (const name of models) {
   const matmul = matmulGflops(`before ${name}`)
   const detector = createDetector(config(name), { seed: 1 })
   const optimizer = tf.train.momentum(0.001, 0.9)
-  const prng = makePrng(2)
+  const prng = new Prng([2]).asFunction()
   const step = () => trainStep(detector, { images, truths }, { optimizer, prng, weightDecay: 1e-4, recompute })
   // First step (warm-up, creates the momentum slots) under the profiler: kernel FLOPs and kernel times.
   let profiled = 0

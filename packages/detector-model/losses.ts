@@ -5,7 +5,8 @@ import type { Detector } from "./detector.ts"
 import { checkInput, detectorFeatures } from "./detector.ts"
 import type { StatisticsSink } from "./resnet.ts"
 import { roiLosses } from "./roi_loss.ts"
-import { rpnLosses, rpnProposals } from "./rpn_loss.ts"
+import { rpnLosses } from "./rpn_loss.ts"
+import { rpnProposals } from "./rpn_proposals.ts"
 
 /** A training batch: chips [N, H, W, 3] (H, W multiples of 16) with each chip's ground truth in chip px
  * (continuous boxes, category rows 0..K-1: the background class is added when targets are built) and,

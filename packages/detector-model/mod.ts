@@ -6,7 +6,8 @@
  * ```ts
  * const config = Effect.runSync(decodeDetectorConfig({ ...sniperR50, numClasses: 3 }))
  * const detector = createDetector(config, { seed: 1 })
- * const step = trainStep(detector, { images, truths }, { optimizer: tf.train.momentum(0.01, 0.9), prng: makePrng(1) })
+ * const prng = new Prng([1]).asFunction() // Prng from @sniper/random
+ * const step = trainStep(detector, { images, truths }, { optimizer: tf.train.momentum(0.01, 0.9), prng })
  * // 16 chips of 512 with ResNet-50 inside wasm's 4 GB heap: passes of 2 chips, backbone activations recomputed
  * trainStep(detector, batch16, { optimizer, prng, chipsPerPass: 2, recompute: true })
  * // the same step by hand, as a step runner spreads it over workers (same bits):
@@ -44,7 +45,6 @@ export type { Init, Parameters, ParamSpec } from "./parameters.ts"
 export type { BatchStatistics, PassGradients, PassLosses, PassOptions, TargetCounts } from "./pass_gradients.ts"
 export { passGradients } from "./pass_gradients.ts"
 export { type PlannedPass, passPrng, planPasses } from "./pass_plan.ts"
-export { makePrng } from "./prng.ts"
 export type { ProposalOptions, Proposals } from "./proposals.ts"
 export { selectProposals } from "./proposals.ts"
 export type { StatisticsSink } from "./resnet.ts"
@@ -53,7 +53,8 @@ export { roiLosses } from "./roi_loss.ts"
 export type { RoiTargetOptions, RoiTargets } from "./roi_targets.ts"
 export { roiTargets } from "./roi_targets.ts"
 export type { RpnLosses } from "./rpn_loss.ts"
-export { rpnLosses, rpnProposals } from "./rpn_loss.ts"
+export { rpnLosses } from "./rpn_loss.ts"
+export { rpnProposals } from "./rpn_proposals.ts"
 export type { RpnTargetOptions, RpnTargets } from "./rpn_targets.ts"
 export { rpnTargets } from "./rpn_targets.ts"
 export { scopedDetector } from "./scoped_detector.ts"

@@ -1,5 +1,5 @@
+import { normals } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
-import { normals } from "./prng.ts"
 
 /** How a parameter starts: He normal over fan-out (convs, as torchvision), a fixed-std normal, or a constant. */
 export type Init =

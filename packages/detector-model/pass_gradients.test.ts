@@ -1,12 +1,12 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig, twinTruths } from "./_tiny.ts"
 import { applyStatistics } from "./apply_gradients.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import { createDetector, type Detector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
 import { passGradients } from "./pass_gradients.ts"
-import { makePrng } from "./prng.ts"
+import { tinyConfig, twinTruths } from "./tiny_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackend()
@@ -24,7 +24,7 @@ describe("passGradients()", () => {
     try {
       const before = snapshot(detector)
       const tensors = tf.memory().numTensors
-      const out = passGradients(detector, { images, truths: twinTruths() }, { prng: makePrng(1) })
+      const out = passGradients(detector, { images, truths: twinTruths() }, { prng: new Prng([1]).asFunction() })
       assert.strictEqual(tf.memory().numTensors, tensors)
       assert.deepStrictEqual(snapshot(detector), before)
       assert.strictEqual(out.chips, 2)
@@ -57,9 +57,10 @@ describe("passGradients()", () => {
     const truths = twinTruths().slice(0, 1)
     try {
       // The layers move their own running statistics, pass a then pass b.
-      for (const images of [a, b]) tf.tidy(() => detectorLosses(moved, { images, truths }, { prng: makePrng(1) }).total)
+      for (const images of [a, b])
+        tf.tidy(() => detectorLosses(moved, { images, truths }, { prng: new Prng([1]).asFunction() }).total)
       const statistics = [a, b].map(
-        (images) => passGradients(replica, { images, truths }, { prng: makePrng(1) }).statistics,
+        (images) => passGradients(replica, { images, truths }, { prng: new Prng([1]).asFunction() }).statistics,
       )
       applyStatistics(replica, statistics)
       const want = snapshot(moved)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { makePrng } from "./prng.ts"
+import { Prng } from "@sniper/random"
 import { bestFirst, selectProposals } from "./proposals.ts"
 
 const settings = { preNmsTopK: 100, postNmsTopK: 100, nmsIou: 0.7, minSize: 3, tinyRule: "either" } as const
@@ -60,7 +60,7 @@ describe("selectProposals()", () => {
   })
 
   it("bestFirst() keeps what a full sort keeps, ties by index, over random scores with many ties", () => {
-    const prng = makePrng(5)
+    const prng = new Prng([5]).asFunction()
     for (let trial = 0; trial < 200; trial++) {
       const n = 1 + Math.floor(prng() * 300)
       // few distinct values (ties), signed zeros among them

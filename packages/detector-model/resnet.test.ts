@@ -1,11 +1,11 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { readyBackend } from "./_test_backend.ts"
-import { tinyConfig } from "./_tiny.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import { decodeDetectorConfig } from "./config.ts"
 import { createDetector, detectorFeatures, disposeDetector, featureChannels } from "./detector.ts"
 import { backboneChannels, resnetSpecs } from "./resnet.ts"
+import { tinyConfig } from "./tiny_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackend()

@@ -1,4 +1,4 @@
-import { checkpoint } from "@sniper/tensor-runtime"
+import { recompute } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
 import { addRelu, batchNormTrain } from "./batch_norm.ts"
 import type { DetectorConfig } from "./config.ts"
@@ -237,7 +237,7 @@ export function resnetForward(
       // The first call is the forward pass, the second the backward's recomputation.
       let calls = 0
       const run = (z: tf.Tensor) => block(params, b, z as tf.Tensor4D, { ...pass, updateStatistics: calls++ === 0 })
-      x = checkpoint(run, blockVariables(params, b))(input) as tf.Tensor4D
+      x = recompute(run, blockVariables(params, b))(input) as tf.Tensor4D
     } else {
       // Each block's intermediates are freed when it ends: the tape keeps its own copies of what backward needs.
       x = tf.tidy(() => block(params, b, input, pass))

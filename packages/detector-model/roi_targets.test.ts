@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { makePrng } from "./prng.ts"
+import { Prng } from "@sniper/random"
 import { roiTargets } from "./roi_targets.ts"
 
 const options = {
@@ -8,7 +8,7 @@ const options = {
   maxRois: 300,
   fgFraction: 0.25,
   boxWeights: [10, 10, 5, 5],
-  prng: makePrng(1),
+  prng: new Prng([1]).asFunction(),
 } as const
 // valid box of class 2 at [0, 0, 10, 10]; ignored box of class 3 at [40, 40, 60, 60]
 const truth = {

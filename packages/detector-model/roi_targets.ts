@@ -1,7 +1,7 @@
 import type { ChipTruth } from "@sniper/boxes"
 import { encodeDeltas, iouMatrix } from "@sniper/boxes"
+import { shuffleInPlace } from "@sniper/random"
 import { classOfCategory, validBoxes } from "./chip_truth.ts"
-import { shuffleInPlace } from "./prng.ts"
 
 /** RoI labelling of one chip. "reference": every RoI, the last slots replaced by the valid gt, labelled by the
  * max-IoU box among all gt (valid and ignored) when IoU > fgIou. "sampled": proposals plus valid gt, fg/bg sampled. */

@@ -5,8 +5,6 @@ import type { ProposalSettings } from "./config.ts"
 import type { Detector } from "./detector.ts"
 import { rpnHead } from "./detector.ts"
 import { bceWithLogits, smoothL1 } from "./loss_functions.ts"
-import type { Proposals } from "./proposals.ts"
-import { selectProposals } from "./proposals.ts"
 import { rpnTargets } from "./rpn_targets.ts"
 
 /** RPN losses of a batch and the head outputs they came from. */
@@ -77,36 +75,4 @@ export function rpnLosses(
   ) as tf.Scalar
 
   return { rpnClass, rpnBox, logits: rpn.logits, deltas: rpn.deltas, anchors, fgCount: rpnFg, bgCount: rpnBg }
-}
-
-/** The proposal layer on every chip of a batch (reads the head outputs back; no gradient). */
-export function rpnProposals(
-  anchors: Float32Array,
-  logits: tf.Tensor4D,
-  deltas: tf.Tensor4D,
-  options: {
-    readonly imageWidth: number
-    readonly imageHeight: number
-    readonly settings: ProposalSettings
-    readonly areaRanges?: ReadonlyArray<readonly [number, number] | undefined> | undefined
-  },
-): Array<Proposals> {
-  const perChip = anchors.length / 4
-  const scores = logits.dataSync() as Float32Array
-  const d = deltas.dataSync() as Float32Array
-  return Array.from({ length: logits.shape[0] }, (_, c) =>
-    selectProposals(
-      anchors,
-      {
-        scores: scores.subarray(c * perChip, (c + 1) * perChip),
-        deltas: d.subarray(4 * c * perChip, 4 * (c + 1) * perChip),
-      },
-      {
-        imageWidth: options.imageWidth,
-        imageHeight: options.imageHeight,
-        settings: options.settings,
-        areaRange: options.areaRanges?.[c],
-      },
-    ),
-  )
 }

@@ -1,11 +1,11 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackend } from "./_test_backend.ts"
-import { frozenBnConfig, twinTruths } from "./_tiny.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import type { Detector } from "./detector.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
 import { detectorLosses } from "./losses.ts"
-import { makePrng } from "./prng.ts"
+import { frozenBnConfig, twinTruths } from "./tiny_fixtures.ts"
 import type { TrainStepOptions } from "./train_step.ts"
 import { trainStep } from "./train_step.ts"
 
@@ -32,7 +32,7 @@ function stepped(options: Partial<TrainStepOptions>) {
   const optimizer = tf.train.sgd(0.5)
   try {
     const before = weightsOf(detector)
-    const result = trainStep(detector, { images, truths }, { prng: makePrng(4), ...options, optimizer })
+    const result = trainStep(detector, { images, truths }, { prng: new Prng([4]).asFunction(), ...options, optimizer })
     return { result, before, after: weightsOf(detector) }
   } finally {
     images.dispose()
@@ -54,7 +54,7 @@ describe("rpnOnly", () => {
     const before = tf.memory().numTensors
     const read = (rpnOnly: boolean) =>
       tf.tidy(() => {
-        const t = detectorLosses(detector, { images, truths }, { prng: makePrng(7), rpnOnly })
+        const t = detectorLosses(detector, { images, truths }, { prng: new Prng([7]).asFunction(), rpnOnly })
         return {
           values: [t.total, t.rpnClass, t.rpnBox, t.roiClass, t.roiBox].map((s) => s.dataSync()[0]),
           counts: t.counts,
@@ -75,7 +75,7 @@ describe("rpnOnly", () => {
 
     const vars = detector.params.trainable.map((n) => detector.params.variables.get(n)!)
     const { value, grads } = tf.variableGrads(
-      () => detectorLosses(detector, { images, truths }, { prng: makePrng(7), rpnOnly: true }).total,
+      () => detectorLosses(detector, { images, truths }, { prng: new Prng([7]).asFunction(), rpnOnly: true }).total,
       vars,
     )
     const paramOf = new Map(Array.from(detector.params.variables, ([name, v]) => [v.name, name]))

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import { Schema } from "effect"
-import { makePrng } from "./prng.ts"
 import { rpnTargets } from "./rpn_targets.ts"
 
 const rules = {
@@ -28,7 +28,7 @@ const truth = {
 
 describe("rpnTargets()", () => {
   it("rpnTargets() labels fg, bg, ignored and outside anchors as computed by hand", () => {
-    const t = rpnTargets(anchors, truth, { ...rules, prng: makePrng(1) })
+    const t = rpnTargets(anchors, truth, { ...rules, prng: new Prng([1]).asFunction() })
     assert.deepStrictEqual(Array.from(t.labels), [1, 0, -1, -1, 0])
     assert.strictEqual(t.fgCount, 1)
     assert.strictEqual(t.bgCount, 2)
@@ -47,7 +47,7 @@ describe("rpnTargets()", () => {
     const t = rpnTargets(a, empty, {
       ...rules,
       allowedBorder: 32,
-      prng: makePrng(1),
+      prng: new Prng([1]).asFunction(),
     })
     assert.deepStrictEqual(Array.from(t.labels), [0, -1])
   })
@@ -57,21 +57,21 @@ describe("rpnTargets()", () => {
     const t = rpnTargets(
       anchors,
       { boxes: Float32Array.from([0, 0, 30, 30]), category: Int32Array.from([0]), valid: Uint8Array.from([1]) },
-      { ...rules, prng: makePrng(1) },
+      { ...rules, prng: new Prng([1]).asFunction() },
     )
     assert.deepStrictEqual(Array.from(t.labels), [0, 1, 0, -1, 0])
     // an ignored box with IoU exactly 0.3 (anchor 1 vs [0, 0, 10, 12]) does not ignore
     const u = rpnTargets(
       anchors,
       { boxes: Float32Array.from([0, 0, 10, 12]), category: Int32Array.from([0]), valid: Uint8Array.from([0]) },
-      { ...rules, prng: makePrng(1) },
+      { ...rules, prng: new Prng([1]).asFunction() },
     )
     assert.deepStrictEqual(Array.from(u.labels), [-1, 0, 0, -1, 0])
   })
 
   it("rpnTargets() makes every inside anchor bg on a chip without boxes", () => {
     const empty = { boxes: new Float32Array(0), category: new Int32Array(0), valid: new Uint8Array(0) }
-    const t = rpnTargets(anchors, empty, { ...rules, prng: makePrng(1) })
+    const t = rpnTargets(anchors, empty, { ...rules, prng: new Prng([1]).asFunction() })
     assert.deepStrictEqual(Array.from(t.labels), [0, 0, 0, -1, 0])
   })
 
@@ -83,7 +83,7 @@ describe("rpnTargets()", () => {
         category: Int32Array.from([0]),
         valid: Uint8Array.from([1]),
       },
-      { ...rules, prng: makePrng(1) },
+      { ...rules, prng: new Prng([1]).asFunction() },
     )
     assert.deepStrictEqual(Array.from(t.labels), [0, 0, 0, -1, 0])
     assert.isTrue(t.deltas.every(Number.isFinite))
@@ -104,7 +104,7 @@ describe("rpnTargets()", () => {
       const t = rpnTargets(
         a,
         { boxes, category: new Int32Array(32), valid: new Uint8Array(32).fill(1) },
-        { ...rules, batchSize, prng: makePrng(seed) },
+        { ...rules, batchSize, prng: new Prng([seed]).asFunction() },
       )
       const fg = t.labels.filter((l) => l === 1).length
       const bg = t.labels.filter((l) => l === 0).length

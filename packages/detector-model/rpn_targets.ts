@@ -1,6 +1,6 @@
 import type { ChipTruth } from "@sniper/boxes"
 import { encodeDeltas, iouMatrix } from "@sniper/boxes"
-import { shuffleInPlace } from "./prng.ts"
+import { shuffleInPlace } from "@sniper/random"
 
 /** RPN labelling rules (SNIPER.md section 5). */
 export interface RpnTargetOptions {

@@ -1,9 +1,9 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
+import { Prng } from "@sniper/random"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackend } from "./_test_backend.ts"
-import { frozenBnConfig, twinTruths } from "./_tiny.ts"
+import { readyBackend } from "./backend_fixtures.ts"
 import { createDetector, disposeDetector } from "./detector.ts"
-import { makePrng } from "./prng.ts"
+import { frozenBnConfig, twinTruths } from "./tiny_fixtures.ts"
 import type { TrainStepOptions } from "./train_step.ts"
 import { trainStep } from "./train_step.ts"
 
@@ -22,7 +22,11 @@ function stepped(options: Partial<TrainStepOptions>) {
   const images = tf.randomNormal([2, 64, 64, 3], 0, 1, "float32", 9) as tf.Tensor4D
   const optimizer = options.optimizer ?? tf.train.sgd(0.5)
   try {
-    const result = trainStep(detector, { images, truths }, { prng: makePrng(4), proposals, ...options, optimizer })
+    const result = trainStep(
+      detector,
+      { images, truths },
+      { prng: new Prng([4]).asFunction(), proposals, ...options, optimizer },
+    )
     const names = detector.params.trainable
     return { result, weights: names.map((n) => Float32Array.from(detector.params.variables.get(n)!.dataSync())) }
   } finally {

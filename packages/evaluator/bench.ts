@@ -10,8 +10,8 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { loadDataset, readDetections } from "@sniper/coco-io"
 import { Effect, Random } from "effect"
-import { type JsonBox, straightforwardEval } from "./_straightforward_eval.ts"
 import { evaluateBoxes } from "./mod.ts"
+import { type JsonBox, straightforwardEval } from "./straightforward_eval_fixtures.ts"
 
 const IMAGES = Number(process.env.SNIPER_BENCH_IMAGES ?? 5000)
 const CATEGORIES = 80

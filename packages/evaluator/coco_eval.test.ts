@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Schema } from "effect"
-import { type CocoCase, cocoCase } from "./_case_arbitrary.ts"
-import { type CocoJson, columnsFromJson } from "./_from_json.ts"
-import { type JsonBox, straightforwardEval } from "./_straightforward_eval.ts"
+import { type CocoCase, cocoCase } from "./case_fixtures.ts"
+import { type CocoJson, columnsFromJson } from "./json_fixtures.ts"
 import { evaluateBoxes, formatFixed3, formatStats } from "./mod.ts"
+import { type JsonBox, straightforwardEval } from "./straightforward_eval_fixtures.ts"
 
 function evaluate(gt: CocoJson, dt: ReadonlyArray<JsonBox>) {
   const cols = columnsFromJson(gt, dt)

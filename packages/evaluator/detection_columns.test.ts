@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { columnsFromJson } from "./_from_json.ts"
+import { columnsFromJson } from "./json_fixtures.ts"
 import { addImageDetections, emptyDetections, evaluateBoxes, toDetections } from "./mod.ts"
 
 const { gt } = columnsFromJson(

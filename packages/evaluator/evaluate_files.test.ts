@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import type { CocoCase } from "./_case_arbitrary.ts"
+import type { CocoCase } from "./case_fixtures.ts"
 import { evaluateFiles } from "./mod.ts"
 
 const folder = mkdtempSync(join(tmpdir(), "sniper-evaluator-"))

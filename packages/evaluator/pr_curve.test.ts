@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { columnsFromJson } from "./_from_json.ts"
+import { columnsFromJson } from "./json_fixtures.ts"
 import { evaluateBoxes, prCurveSpec, precisionCurve, renderSvg } from "./mod.ts"
 
 // one object, a miss then a hit at lower score: precision 0.5 at every recall threshold for every IoU threshold;

@@ -2,8 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { loadDataset } from "@sniper/coco-io"
 import { sharedDataOrSkip } from "@sniper/testing"
 import { Effect } from "effect"
-import { type JsonBox, straightforwardEval } from "./_straightforward_eval.ts"
 import { type EvalDetections, evaluateBoxes } from "./mod.ts"
+import { type JsonBox, straightforwardEval } from "./straightforward_eval_fixtures.ts"
 
 const file = "coco/annotations/instances_val2017_merged.json"
 

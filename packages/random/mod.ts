@@ -9,5 +9,4 @@
  * ```
  * @module
  */
-export { mulberry32 } from "./mulberry32.ts"
 export { normals, Prng, shuffleInPlace } from "./prng.ts"

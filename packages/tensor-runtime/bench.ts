@@ -5,13 +5,13 @@
 import * as tf from "@tensorflow/tfjs"
 import * as wasm from "@tensorflow/tfjs-backend-wasm"
 import { Effect } from "effect"
-import { convMacs, forwardC4, resnetC4 } from "./_resnet_c4.ts"
-import { randomArray } from "./_test_backends.ts"
-import { tinyLoss, tinyParams } from "./_tiny_detector.ts"
+import { randomArray } from "./backend_fixtures.ts"
 import { conv2dFilterGradient } from "./gradients/conv2d_grad.ts"
 import { registerTrainingKernels } from "./register_training_kernels.ts"
+import { convMacs, forwardC4, resnetC4 } from "./resnet_c4_fixtures.ts"
 import { roiAlign } from "./roi_align.ts"
 import { withTensorScope } from "./tensor_scope.ts"
+import { tinyLoss, tinyParams } from "./tiny_detector_fixtures.ts"
 
 const quick = process.argv.includes("--quick")
 const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o))

@@ -23,7 +23,6 @@
  * @module
  */
 
-export { checkpoint } from "./checkpoint.ts"
 export {
   BackendUnavailable,
   UnknownBackend,
@@ -34,6 +33,7 @@ export {
 } from "./errors.ts"
 export { conv2dFilterGradient, conv2dInputGradient } from "./gradients/conv2d_grad.ts"
 export { isOptimizerSlot, optimizerState, restoreOptimizerState } from "./optimizer_state.ts"
+export { recompute } from "./recompute.ts"
 export { registerTrainingKernels } from "./register_training_kernels.ts"
 export { type RoiAlignOptions, roiAlign } from "./roi_align.ts"
 export {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { Effect } from "effect"
+import { Cause, Effect, Exit } from "effect"
 import { isOptimizerSlot, optimizerState, restoreOptimizerState } from "./optimizer_state.ts"
 import { liveTensors } from "./tensor_scope.ts"
 import { loadWeights, loadWeightsInto, saveWeights } from "./weights.ts"
@@ -70,6 +70,39 @@ describe("optimizerState() / restoreOptimizerState()", () => {
       optA.dispose()
       optR.dispose()
       tf.dispose(Object.values(a.vars))
+    }),
+  )
+})
+
+describe("optimizer slot names", () => {
+  it.effect("are optimizer/<4-digit position>/<tfjs name>, and only those are slots", () =>
+    Effect.gen(function* () {
+      const { vars, loss } = problem("names")
+      const optimizer = tf.train.momentum(0.1, 0.9)
+      optimizer.minimize(loss, false, [vars.w, vars.b])
+      const state = yield* optimizerState(optimizer)
+      const names = Object.keys(state)
+      // momentum keeps the iteration count, then one accumulator per variable
+      assert.strictEqual(names.length, 3)
+      names.forEach((name, i) => {
+        assert.match(name, new RegExp(`^optimizer/${String(i).padStart(4, "0")}/`))
+        assert.isTrue(isOptimizerSlot(name))
+      })
+      assert.isFalse(isOptimizerSlot("w_names"))
+      assert.isFalse(isOptimizerSlot("backbone/optimizer/0000/x"))
+      tf.dispose([...Object.values(state), vars.w, vars.b])
+      optimizer.dispose()
+    }),
+  )
+  it.effect("restoring refuses a slot name without a position", () =>
+    Effect.gen(function* () {
+      const optimizer = tf.train.momentum(0.1, 0.9)
+      const t = tf.scalar(1)
+      const exit = yield* Effect.exit(restoreOptimizerState(optimizer, { "optimizer/iter": t }))
+      assert.isTrue(Exit.isFailure(exit))
+      assert.include(String(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""), "optimizer/<position>/<slot>")
+      t.dispose()
+      optimizer.dispose()
     }),
   )
 })

@@ -1,7 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { maxRelativeError, onBackend, randomArray, readyBackends } from "./_test_backends.ts"
+import { maxRelativeError, onBackend, randomArray, readyBackends } from "./backend_fixtures.ts"
 import { ROI_ALIGN, ROI_ALIGN_GRAD, roiAlignKernelConfigs } from "./kernels/roi_align_kernel.ts"
 import { roiAlign } from "./roi_align.ts"
 
@@ -71,6 +71,58 @@ describe("roiAlign()", () => {
     )
     assert.deepStrictEqual(out.shape, [1, 2, 2, 1])
     assert.deepStrictEqual([...out.data], [5.5, 6.5, 15.5, 16.5])
+  })
+
+  it("reads the same cells unaligned, or through a spatial scale (hand-worked)", () => {
+    // Unaligned [0, 0, 2, 2] and aligned [1, 1, 5, 5] at scale 1/2 (1 * 0.5 - 0.5 = 0) both cover [0, 2] feature px.
+    const f = Float32Array.from({ length: 16 }, (_, i) => (i % 4) + 10 * Math.floor(i / 4))
+    const [unaligned, scaled] = onBackend("wasm", [{ shape: [1, 4, 4, 1], data: f }], (x) => [
+      roiAlign(x as tf.Tensor4D, [0, 0, 2, 2], [0], {
+        outputSize: 2,
+        spatialScale: 1,
+        samplingRatio: 2,
+        aligned: false,
+      }),
+      roiAlign(x as tf.Tensor4D, [1, 1, 5, 5], [0], { outputSize: 2, spatialScale: 0.5, samplingRatio: 2 }),
+    ])
+    assert.deepStrictEqual([...unaligned.data], [5.5, 6.5, 15.5, 16.5])
+    assert.deepStrictEqual([...scaled.data], [5.5, 6.5, 15.5, 16.5])
+  })
+
+  it("reads zero for samples beyond one pixel outside the map, and the edge just outside it", () => {
+    // Centres: -9 (beyond -1: zero), -0.5 (clamped to 0: f(0, 0) = 1 + 0), 4.2 on a 4 px map (beyond 4: zero).
+    const f = Float32Array.from({ length: 16 }, (_, i) => 1 + (i % 4) + 10 * Math.floor(i / 4))
+    const [out] = onBackend("wasm", [{ shape: [1, 4, 4, 1], data: f }], (x) =>
+      roiAlign(x as tf.Tensor4D, [-10, -10, -8, -8, -1, -1, 0, 0, 4, 4, 4.4, 4.4], [0, 0, 0], {
+        outputSize: 1,
+        spatialScale: 1,
+        samplingRatio: 1,
+        aligned: false,
+      }),
+    )
+    assert.deepStrictEqual([...out.data], [0, 1, 0])
+  })
+
+  it("sends the gradient back with the bilinear weights of its samples (hand-worked)", () => {
+    // One 1x1 bin over [0, 2] unaligned with 2x2 samples at 0.5 and 1.5: per axis, pixel 0 gets 1/2 x 1/2,
+    // pixel 1 gets 1/2 (both samples), pixel 2 gets 1/4; the 2-D weights are the outer product.
+    const [dx] = onBackend("wasm", [{ shape: [1, 4, 4, 1], data: new Float32Array(16) }], (x) =>
+      tf.grad((t: tf.Tensor) =>
+        tf.sum(
+          roiAlign(t as tf.Tensor4D, [0, 0, 2, 2], [0], {
+            outputSize: 1,
+            spatialScale: 1,
+            samplingRatio: 2,
+            aligned: false,
+          }),
+        ),
+      )(x),
+    )
+    const axis = [0.25, 0.5, 0.25, 0]
+    assert.deepStrictEqual(
+      [...dx.data],
+      axis.flatMap((wy) => axis.map((wx) => wy * wx)),
+    )
   })
 
   it.prop(

@@ -75,3 +75,34 @@ describe("TensorRuntime", () => {
     }),
   )
 })
+
+describe("describeRuntime()", () => {
+  it("writes one line: backend, package, version, threads, then what was skipped and why", () => {
+    const wasm = { backend: "wasm", package: "@tensorflow/tfjs-backend-wasm", version: "4.22.0", threads: 1 } as const
+    assert.strictEqual(
+      describeRuntime({ ...wasm, skipped: [] }),
+      "wasm (@tensorflow/tfjs-backend-wasm 4.22.0, 1 thread)",
+    )
+    assert.strictEqual(
+      describeRuntime({
+        ...wasm,
+        threads: 2,
+        skipped: [{ package: "@tensorflow/tfjs-node", reason: "not installed" }],
+      }),
+      "wasm (@tensorflow/tfjs-backend-wasm 4.22.0, 2 threads); skipped @tensorflow/tfjs-node (not installed)",
+    )
+    assert.strictEqual(
+      describeRuntime({
+        backend: "cpu",
+        package: "@tensorflow/tfjs-backend-cpu",
+        version: "4.22.0",
+        threads: 0,
+        skipped: [
+          { package: "a", reason: "x" },
+          { package: "b", reason: "y" },
+        ],
+      }),
+      "cpu (@tensorflow/tfjs-backend-cpu 4.22.0); skipped a (x), b (y)",
+    )
+  })
+})

@@ -1,9 +1,9 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Cause, Deferred, Effect, Exit, Fiber } from "effect"
-import { randomArray, readyBackends } from "./_test_backends.ts"
-import { tinyLoss, tinyParams } from "./_tiny_detector.ts"
-import { assertNoTensorLeak, liveTensors, scopedTensor, withTensorScope } from "./tensor_scope.ts"
+import { randomArray, readyBackends } from "./backend_fixtures.ts"
+import { assertNoTensorLeak, liveTensors, scopedTensor, tensorsIn, withTensorScope } from "./tensor_scope.ts"
+import { tinyLoss, tinyParams } from "./tiny_detector_fixtures.ts"
 
 beforeAll(async () => {
   await readyBackends()
@@ -161,4 +161,29 @@ describe("assertNoTensorLeak()", () => {
       tf.dispose([images, ...Object.values(params)])
     }),
   )
+})
+
+describe("tensorsIn()", () => {
+  it("finds tensors in nested arrays and plain objects, in order", () => {
+    const [a, b, c] = [tf.scalar(1), tf.scalar(2), tf.scalar(3)]
+    const found = tensorsIn({ loss: a, parts: [b, { deep: [c] }], count: 3, name: "x", none: null })
+    assert.deepStrictEqual(found, [a, b, c])
+    tf.dispose([a, b, c])
+  })
+  it("skips typed arrays, maps and class instances (it never looks inside them)", () => {
+    const t = tf.scalar(1)
+    class Holder {
+      readonly t = t
+    }
+    assert.deepStrictEqual(tensorsIn([new Float32Array(2), new Map([["t", t]]), new Holder(), undefined, 7]), [])
+    assert.deepStrictEqual(tensorsIn(t), [t])
+    t.dispose()
+  })
+  it("appends to the array it is given", () => {
+    const [a, b] = [tf.scalar(1), tf.scalar(2)]
+    const out = [a]
+    assert.strictEqual(tensorsIn([b], out), out)
+    assert.deepStrictEqual(out, [a, b])
+    tf.dispose([a, b])
+  })
 })

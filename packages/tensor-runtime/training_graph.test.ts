@@ -1,7 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { maxRelativeError, randomArray, readyBackends } from "./_test_backends.ts"
-import { tinyLoss, tinyParams } from "./_tiny_detector.ts"
+import { maxRelativeError, randomArray, readyBackends } from "./backend_fixtures.ts"
+import { tinyLoss, tinyParams } from "./tiny_detector_fixtures.ts"
 
 beforeAll(readyBackends)
 

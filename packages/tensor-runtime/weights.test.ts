@@ -222,7 +222,7 @@ describe("saveWeights() / loadWeights()", () => {
 
   it("leaves a complete file when the writer is killed mid-write", async () => {
     const path = join(folder(), "kill.safetensors")
-    const child = spawn(process.execPath, [fileURLToPath(new URL("./_save_loop.ts", import.meta.url)), path])
+    const child = spawn(process.execPath, [fileURLToPath(new URL("./save_loop_fixtures.ts", import.meta.url)), path])
     let written = 0
     await new Promise<void>((resolve) => {
       child.stdout.on("data", (chunk: Buffer) => {

@@ -3,8 +3,9 @@ import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 /**
- * The folder `../shared/data` beside the repository (CI lays it there), or `SNIPER_SHARED_DATA`.
- * Users do not have it, so tests that read it must skip when this returns undefined.
+ * The optional real-data folder (COCO annotations and images) some tests and benches read: `SNIPER_SHARED_DATA`,
+ * else `shared/data` in the folder that holds the repository, where CI puts it. Most checkouts have neither, so
+ * tests that read it must skip when this returns undefined.
  */
 export function sharedData(relative = ""): string | undefined {
   const root = process.env.SNIPER_SHARED_DATA ?? resolve(fileURLToPath(import.meta.url), "../../../../shared/data")
@@ -15,6 +16,7 @@ export function sharedData(relative = ""): string | undefined {
 /** Like `sharedData`, but prints why a test is skipped, so a skip is never silent. */
 export function sharedDataOrSkip(relative: string, who: string): string | undefined {
   const path = sharedData(relative)
-  if (path === undefined) console.warn(`[skip] ${who}: ../shared/data/${relative} is absent (set SNIPER_SHARED_DATA)`)
+  if (path === undefined)
+    console.warn(`[skip] ${who}: ${relative} is absent from the real-data folder (set SNIPER_SHARED_DATA)`)
   return path
 }

@@ -2,7 +2,7 @@
  * Benchmarks of the annotation side, one JSON line each (ratio = baseline / ours):
  * - loadDataset on a generated train2017-like file, 120k images and 1M boxes (goal: under 15 s, peak RSS under
  *   1.5 GB), each run in a fresh process so its peak RSS is its own; baseline: JSON.parse of the whole text.
- * - loadDataset on ../shared/data's instances_val2017_resampled.json (goal: under 1 s), cold in a fresh process and
+ * - loadDataset on the real-data folder's instances_val2017_resampled.json (goal: under 1 s), cold in a fresh process and
  *   warm in this one; baseline: JSON.parse of the whole text.
  * - readDetections / writeDetections of 500k detections; baselines: JSON.parse then a Map lookup a row, and
  *   JSON.stringify of an array of objects.
@@ -16,9 +16,9 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { sharedData } from "@sniper/testing"
 import { Effect } from "effect"
-import { tempDir } from "../_fixtures.ts"
+import { tempDir } from "../json_fixtures.ts"
 import { type Dataset, type Detections, loadDataset, readDetections, writeDetections } from "../mod.ts"
-import { writeBigInstances } from "./_big_instances.ts"
+import { writeBigInstances } from "./big_instances_fixtures.ts"
 
 const self = fileURLToPath(import.meta.url)
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
@@ -112,7 +112,7 @@ async function bigFile(dir: string) {
 async function valFile() {
   const path = sharedData("coco/annotations/instances_val2017_resampled.json")
   if (path === undefined) {
-    console.log(JSON.stringify({ bench: "loadDataset", skipped: "../shared/data is absent" }))
+    console.log(JSON.stringify({ bench: "loadDataset", skipped: "no real-data folder (set SNIPER_SHARED_DATA)" }))
     return undefined
   }
   const cold = child("--load", path)
@@ -175,7 +175,7 @@ async function results(dir: string, loaded: Dataset | undefined) {
   line({ bench: "readDetections", n, goal: "ms < 1000" }, read, readBaseline)
 }
 
-/** A val2017-sized instances file, for when ../shared/data is absent. */
+/** A val2017-sized instances file, for when there is no real-data folder. */
 function smallInstances(dir: string): string {
   const path = join(dir, "instances_small.json")
   writeBigInstances(path, { images: 5000, boxes: 36_000 })

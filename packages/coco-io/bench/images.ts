@@ -1,5 +1,5 @@
 /**
- * Chips per second from the real COCO images in ../shared/data at SNIPER's 3 scales (factors 3, 1.667 and long
+ * Chips per second from the real COCO images of the real-data folder (SNIPER_SHARED_DATA) at SNIPER's 3 scales (factors 3, 1.667 and long
  * side 512), chips of 512 on a simple grid, one JSON line each:
  * - ours: decode each file once, then one sharp extract + resize pipeline per chip (`readChips`);
  * - baseline: decode once, resize the whole image to each scale, crop and normalize the chips in JS;
@@ -161,7 +161,10 @@ async function main() {
   const root = sharedData("coco/images")
   if (root === undefined) {
     console.log(
-      JSON.stringify({ bench: "chips", skipped: "../shared/data/coco/images is absent (set SNIPER_SHARED_DATA)" }),
+      JSON.stringify({
+        bench: "chips",
+        skipped: "coco/images is absent from the real-data folder (set SNIPER_SHARED_DATA)",
+      }),
     )
     return
   }

@@ -1,7 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { maxRelativeError, onBackend, randomArray, readyBackends } from "../_test_backends.ts"
+import { maxRelativeError, onBackend, randomArray, readyBackends } from "../backend_fixtures.ts"
 
 beforeAll(readyBackends)
 
@@ -75,6 +75,27 @@ describe("conv2dGrad", () => {
     })
     assert.deepStrictEqual([...dx.data], [1, 12, 20])
     assert.deepStrictEqual([...dw.data], [5, 8])
+  })
+
+  it("matches a hand-worked strided and a dilated 1-D case", () => {
+    // x = [1, 2, 3, 4, 5], w = [1, 10], stride 2 valid: y = [1 + 20, 3 + 40] = [21, 43] at x0..x1 and x2..x3;
+    // loss = y0 + 2 y1: dw = [1 + 2 * 3, 2 + 2 * 4] = [7, 10], dx = [1, 10, 2, 20, 0]
+    const [dx, dw] = onBackend("wasm", [], () =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "valid"), tf.tensor4d([1, 2], [1, 1, 2, 1]))),
+      )([tf.tensor4d([1, 2, 3, 4, 5], [1, 1, 5, 1]), tf.tensor4d([1, 10], [1, 2, 1, 1])]),
+    )
+    assert.deepStrictEqual([...dx.data], [1, 10, 2, 20, 0])
+    assert.deepStrictEqual([...dw.data], [7, 10])
+    // dilation 2: y = [x0 + 10 x2, x1 + 10 x3, x2 + 10 x4] = [31, 42, 53]; loss = sum y:
+    // dw = [x0 + x1 + x2, x2 + x3 + x4] = [6, 12], dx = [1, 1, 11, 10, 10]
+    const [ddx, ddw] = onBackend("wasm", [], () =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "valid", "NHWC", [1, 2])),
+      )([tf.tensor4d([1, 2, 3, 4, 5], [1, 1, 5, 1]), tf.tensor4d([1, 10], [1, 2, 1, 1])]),
+    )
+    assert.deepStrictEqual([...ddx.data], [1, 1, 11, 10, 10])
+    assert.deepStrictEqual([...ddw.data], [6, 12])
   })
 
   it("matches the cpu kernels for the convolutions of a ResNet", () => {

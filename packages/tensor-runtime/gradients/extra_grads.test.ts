@@ -1,7 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { maxRelativeError, onBackend, randomArray, readyBackends } from "../_test_backends.ts"
+import { maxRelativeError, onBackend, randomArray, readyBackends } from "../backend_fixtures.ts"
 
 beforeAll(readyBackends)
 
@@ -57,6 +57,22 @@ describe("stridedSlice gradient", () => {
     )
     assert.deepStrictEqual([...dx.data], [0, 1, 0, 2, 0, 3, 0])
   })
+  it("reverses with a negative stride and drops a shrunk axis (hand-worked)", () => {
+    // x[::-3] of 7 reads 6, 3, 0; weights 1, 2, 3 land there
+    const [rev] = onBackend("wasm", [], () =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.stridedSlice(x, [-1], [-8], [-3]), tf.tensor1d([1, 2, 3]))))(
+        tf.zeros([7]),
+      ),
+    )
+    assert.deepStrictEqual([...rev.data], [3, 0, 0, 2, 0, 0, 1])
+    // row 1 of a 3x2 matrix, its axis shrunk: [a, b] -> weights 5, 7 on row 1 only
+    const [row] = onBackend("wasm", [], () =>
+      tf.grad((x: tf.Tensor) =>
+        tf.sum(tf.mul(tf.stridedSlice(x, [1, 0], [2, 2], [1, 1], 0, 0, 0, 0, 1), tf.tensor1d([5, 7]))),
+      )(tf.zeros([3, 2])),
+    )
+    assert.deepStrictEqual([...row.data], [0, 0, 5, 7, 0, 0])
+  })
   it.prop(
     "is the adjoint of stridedSlice, with masks and negative strides",
     {
@@ -81,6 +97,28 @@ describe("stridedSlice gradient", () => {
 })
 
 describe("cropAndResize gradient", () => {
+  it("spreads a centre sample over its four neighbours and passes a whole-image crop through (hand-worked)", () => {
+    // A 1x1 crop of box [0, 0, 1, 1] samples the image centre (0.5, 0.5) of a 2x2 image: weight 1/4 per pixel.
+    // A 2x2 crop of the same box samples exactly the four pixels: the gradient is dy itself.
+    const image = { shape: [1, 2, 2, 1], data: Float32Array.from([1, 2, 3, 4]) }
+    const [centre, whole] = onBackend("wasm", [image], (x) => {
+      const crop = (size: number, dy: ReadonlyArray<number>) =>
+        tf.grad((t: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              tf.image.cropAndResize(t as tf.Tensor4D, tf.tensor2d([[0, 0, 1, 1]]), tf.tensor1d([0], "int32"), [
+                size,
+                size,
+              ]),
+              tf.tensor(dy, [1, size, size, 1]),
+            ),
+          ),
+        )(x)
+      return [crop(1, [8]), crop(2, [1, 10, 100, 1000])]
+    })
+    assert.deepStrictEqual([...centre.data], [2, 2, 2, 2])
+    assert.deepStrictEqual([...whole.data], [1, 10, 100, 1000])
+  })
   it.prop(
     "is the adjoint of cropAndResize on both backends",
     { h: int(1, 8), w: int(1, 8), crop: int(1, 5), seed: int(0, 999), backend: Schema.Literals(["cpu", "wasm"]) },

@@ -1,6 +1,6 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { readyBackends } from "../_test_backends.ts"
+import { readyBackends } from "../backend_fixtures.ts"
 
 beforeAll(readyBackends)
 

@@ -1,7 +1,7 @@
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
 import { Schema } from "effect"
-import { maxRelativeError, onBackend, randomArray, readyBackends } from "../_test_backends.ts"
+import { maxRelativeError, onBackend, randomArray, readyBackends } from "../backend_fixtures.ts"
 
 beforeAll(readyBackends)
 

@@ -1,6 +1,7 @@
 /** Test helper: columns from COCO-shaped objects (images, categories, annotations, results), no file involved. */
-import type { JsonBox } from "./_straightforward_eval.ts"
+
 import type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
+import type { JsonBox } from "./straightforward_eval_fixtures.ts"
 
 export interface CocoJson {
   readonly images: ReadonlyArray<{ readonly id: number }>

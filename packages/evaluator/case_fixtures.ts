@@ -4,8 +4,8 @@
  * without ground truth, detections of another category, and sometimes one image with more than 100 detections.
  */
 import { Arbitrary, Schema } from "effect"
-import type { CocoJson } from "./_from_json.ts"
-import type { JsonBox } from "./_straightforward_eval.ts"
+import type { CocoJson } from "./json_fixtures.ts"
+import type { JsonBox } from "./straightforward_eval_fixtures.ts"
 
 export interface CocoCase {
   readonly gt: CocoJson

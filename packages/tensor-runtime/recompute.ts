@@ -1,6 +1,6 @@
 /**
- * Gradient checkpointing: run a block without keeping its activations for the backward pass and recompute
- * them when the gradient arrives. Trades one extra forward of the block for memory, which matters on wasm
+ * Recomputation (also called gradient checkpointing): run a block without keeping its activations for the
+ * backward pass and recompute them when the gradient arrives. Trades one extra forward of the block for memory, which matters on wasm
  * (a 4 GB heap: ResNet-50 C4 at 2x512x512 in one tape needs ~3.8 GB).
  */
 import * as tf from "@tensorflow/tfjs"
@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs"
  * Wraps `block` (a function of tensors that may read `params`) so that its forward pass keeps only its inputs
  * and output; gradients with respect to the inputs and to `params` are computed by re-running it.
  */
-export function checkpoint<T extends tf.Tensor>(
+export function recompute<T extends tf.Tensor>(
   block: (...inputs: tf.Tensor[]) => T,
   params: ReadonlyArray<tf.Variable>,
 ): (...inputs: tf.Tensor[]) => T {

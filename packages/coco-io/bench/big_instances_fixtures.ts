@@ -1,10 +1,10 @@
-/** Writes a train2017-like instances file (polygons, areas, crowd flags, urls) of any size, streamed to disk. */
+/** Bench support: writes a train2017-like instances file (polygons, areas, crowd flags, urls) of any size, streamed to disk. */
 import { closeSync, openSync, writeSync } from "node:fs"
-import { mulberry32 } from "@sniper/random"
+import { Prng } from "@sniper/random"
 
 /** Writes `images` image records and `boxes` annotations with COCO's key order and formatting; returns the bytes. */
 export function writeBigInstances(path: string, options: { images: number; boxes: number; seed?: number }): number {
-  const random = mulberry32(options.seed ?? 2017)
+  const random = new Prng([options.seed ?? 2017]).asFunction()
   const fd = openSync(path, "w")
   let bytes = 0
   let out = ""

@@ -1,11 +1,9 @@
-/** Deterministic synthetic detections for the benchmark and speed experiments. */
-import { mulberry32 } from "@sniper/random"
-/** Deterministic uniform draws in [0, 1) for `seed`. */
-export const prng = mulberry32
+/** Bench support: deterministic synthetic detections for the benchmark and speed experiments. */
+import { Prng } from "@sniper/random"
 
 /** Detector-like output on a 1333 x 800 image: objects of log-uniform size 16..400 px, 25 jittered boxes each. */
 export function clustered(n: number, seed: number): { boxes: Float32Array; scores: Float32Array; classes: Int32Array } {
-  const random = prng(seed)
+  const random = new Prng([seed]).asFunction()
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
   const boxes = new Float32Array(4 * n)
   const scores = new Float32Array(n)

@@ -1,6 +1,7 @@
-/** Test-only helpers: both backends ready, run a closure on one and read its tensors back. */
+/** Test support: both backends ready, run a closure on one and read its tensors back. */
 import * as tf from "@tensorflow/tfjs"
 import "@tensorflow/tfjs-backend-wasm"
+import { Prng } from "@sniper/random"
 import { registerTrainingKernels } from "./register_training_kernels.ts"
 
 /** Registers this package's kernels and makes sure the cpu and wasm backends have initialised. */
@@ -30,17 +31,11 @@ export function onBackend(
   }
 }
 
-/** A deterministic pseudo-random Float32Array in [-1, 1) (mulberry32). */
+/** A deterministic pseudo-random Float32Array, uniform in [-1, 1). */
 export function randomArray(size: number, seed: number): Float32Array {
-  let a = seed >>> 0
+  const prng = new Prng([seed])
   const out = new Float32Array(size)
-  for (let i = 0; i < size; i++) {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1
-  }
+  for (let i = 0; i < size; i++) out[i] = prng.uniform(-1, 1)
   return out
 }
 

@@ -3,7 +3,7 @@
  * box head) whose forward+backward touches every op a real detector's training step does.
  */
 import * as tf from "@tensorflow/tfjs"
-import { randomArray } from "./_test_backends.ts"
+import { randomArray } from "./backend_fixtures.ts"
 import { roiAlign } from "./roi_align.ts"
 
 export interface TinyParams {

@@ -1,6 +1,6 @@
 /** Test-only: chips of coloured rectangles and discs on a noisy grey background, with their boxes. */
 import type { ChipTruth } from "@sniper/boxes"
-import { makePrng } from "./prng.ts"
+import { Prng } from "@sniper/random"
 
 const colours: ReadonlyArray<readonly [number, number, number]> = [
   [1, -0.8, -0.8],
@@ -14,7 +14,7 @@ export function syntheticChips(
   size: number,
   seed: number,
 ): { readonly pixels: Float32Array; readonly truths: Array<ChipTruth> } {
-  const prng = makePrng(seed)
+  const prng = new Prng([seed]).asFunction()
   const pixels = new Float32Array(count * size * size * 3)
   const truths: Array<ChipTruth> = []
   for (let c = 0; c < count; c++) {

@@ -4,7 +4,7 @@
  * multiply-accumulate count.
  */
 import * as tf from "@tensorflow/tfjs"
-import { randomArray } from "./_test_backends.ts"
+import { randomArray } from "./backend_fixtures.ts"
 
 interface Conv {
   readonly w: tf.Variable

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Arbitrary, Effect } from "effect"
-import { cocoCase } from "./_case_arbitrary.ts"
+import { cocoCase } from "./case_fixtures.ts"
 
 const folder = process.argv[2] ?? "."
 for (let seed = 1; seed <= 12; seed++) {

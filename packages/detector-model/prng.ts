@@ -1,1 +1,0 @@
-export { mulberry32 as makePrng, normals, shuffleInPlace } from "@sniper/random"

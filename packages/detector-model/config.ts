@@ -20,7 +20,7 @@ export const ProposalSettings = Schema.Struct({
 })
 export type ProposalSettings = typeof ProposalSettings.Type
 
-/** The whole detector, as data. Sizes are in input pixels; IoU thresholds as SNIPER.md section 5. */
+/** The whole detector, as data. Sizes are in input pixels; IoU thresholds as docs/sniper.md section 5. */
 export const DetectorConfig = Schema.Struct({
   /** Foreground classes; the classifier has numClasses + 1 outputs, index 0 = background. */
   numClasses: PositiveInt,
@@ -104,7 +104,7 @@ export const DetectorConfig = Schema.Struct({
 })
 export type DetectorConfig = typeof DetectorConfig.Type
 
-/** SNIPER's ResNet-101 detector with COCO's 80 classes (SNIPER.md section 5; RoIAlign for deformable pooling). */
+/** SNIPER's ResNet-101 detector with COCO's 80 classes (docs/sniper.md section 5; RoIAlign for deformable pooling). */
 export const sniperR101: DetectorConfig = {
   numClasses: 80,
   backbone: { depth: 101, width: 1, batchNorm: "train", freezeAt: 2, bnMomentum: 0.995, bnEpsilon: 2e-5 },

@@ -5,7 +5,6 @@ import type { Detector } from "./detector.ts"
 import { boxHead, detectorFeatures, roiFeatures, rpnHead } from "./detector.ts"
 import { type Proposals, selectProposals } from "./proposals.ts"
 import { poolRois } from "./roi_pool.ts"
-import { rpnProposals } from "./rpn_proposals.ts"
 
 /**
  * Detections of one image: `count` boxes (x1, y1, x2, y2, input px, inside the image's content), scores, and

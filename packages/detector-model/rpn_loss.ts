@@ -1,7 +1,6 @@
 import type { ChipTruth } from "@sniper/boxes"
 import * as tf from "@tensorflow/tfjs"
 import { gridAnchors } from "./anchors.ts"
-import type { ProposalSettings } from "./config.ts"
 import type { Detector } from "./detector.ts"
 import { rpnHead } from "./detector.ts"
 import { bceWithLogits, smoothL1 } from "./loss_functions.ts"

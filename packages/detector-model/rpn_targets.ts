@@ -2,7 +2,7 @@ import type { ChipTruth } from "@sniper/boxes"
 import { encodeDeltas, iouMatrix } from "@sniper/boxes"
 import { shuffleInPlace } from "@sniper/random"
 
-/** RPN labelling rules (SNIPER.md section 5). */
+/** RPN labelling rules (docs/sniper.md section 5). */
 export interface RpnTargetOptions {
   readonly imageWidth: number
   readonly imageHeight: number

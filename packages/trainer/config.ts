@@ -67,7 +67,7 @@ export const TrainConfig = Schema.Struct({
    * fraction of the memory. ResNet-50 and -101 need it for 2 chips of 512 inside wasm's 4 GB heap. */
   recompute: Schema.optional(Schema.Boolean),
   /**
-   * Negative chips (SNIPER.md section 3): proposals of the training images, computed once per run folder, make
+   * Negative chips (docs/sniper.md section 3): proposals of the training images, computed once per run folder, make
    * every epoch add chips where the detector would fire on background. Without this field, positive chips only.
    */
   negatives: Schema.optional(
@@ -82,7 +82,7 @@ export const TrainConfig = Schema.Struct({
   checkpointEvery: PositiveInt,
   /** Print a progress line every this many steps. */
   logEvery: PositiveInt,
-  /** Multi-scale inference on the val split after training (SNIPER.md section 6). */
+  /** Multi-scale inference on the val split after training (docs/sniper.md section 6). */
   test: Schema.Struct({
     ...InferenceConfig.fields,
     /** Evaluate at most this many val images (0 = all). */
@@ -135,7 +135,7 @@ export const demoConfig: TrainConfig = {
 }
 
 /**
- * SNIPER's COCO recipe with ResNet-50 (SNIPER.md sections 0, 4, 6): 512 chips at 3x, 1.667x and 512 px, the
+ * SNIPER's COCO recipe with ResNet-50 (docs/sniper.md sections 0, 4, 6): 512 chips at 3x, 1.667x and 512 px, the
  * reference's random stride, SGD 0.015 with 1000 warm-up steps and a step at 5.33 of 7 epochs, batch 16.
  */
 export const sniperCocoR50: TrainConfig = {

@@ -24,7 +24,7 @@ export interface EpochPlan {
 const orderKey = 0x5e9
 
 /**
- * The chips of every entry of `dataset` for `epoch` (SNIPER.md section 4): positive chips, negative chips when
+ * The chips of every entry of `dataset` for `epoch` (docs/sniper.md section 4): positive chips, negative chips when
  * proposals are given, flipped copies when `flip`; entries without chips dropped; entry order shuffled by
  * (seed, epoch). Chips of an entry stay together (one decode per entry), unlike the reference's global shuffle.
  */

@@ -38,7 +38,7 @@ export const chips = Command.make(
       Flag.optional,
     ),
     mode: Flag.Literals("mode", ["reference", "paper"]).pipe(
-      Flag.withDescription("reference: the released code's rules; paper: the clean rules (SNIPER.md 8)"),
+      Flag.withDescription("reference: the released code's rules; paper: the clean rules (docs/sniper.md section 8)"),
       Flag.withDefault("reference" as const),
     ),
     seed: Flag.Int("seed").pipe(Flag.withDescription("same seed and epoch, same chips"), Flag.withDefault(0)),

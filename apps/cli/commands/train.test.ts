@@ -78,6 +78,27 @@ describe("sniper train", () => {
     assert.isTrue(JSON.parse(resumed.stdout).finished)
   }, 240_000)
 
+  it("--extend trains a finished run for more epochs, in 2 workers; without it the longer schedule is refused", () => {
+    const dir = temp("cli-extend-")
+    const config = join(dir, "tiny.json")
+    writeFileSync(config, JSON.stringify({ ...tinyOverlay, epochs: 1 }))
+    const runDir = join(dir, "run")
+    const common = ["--run-dir", runDir, "--data-dir", join(dir, "data"), "--skip-eval", "--json"]
+    const first = runCli(["train", "--config", config, ...common, "--workers", "2"])
+    assert.strictEqual(first.status, 0, first.stderr)
+    const once = JSON.parse(first.stdout)
+    assert.isTrue(once.finished)
+    const refused = runCli(["train", ...common, "--epochs", "2"])
+    assert.strictEqual(refused.status, 1)
+    assert.include(refused.stderr, "epochs is 2 here but 1 in config.json (to train a run for more epochs, extend it)")
+    const extended = runCli(["train", ...common, "--epochs", "2", "--extend", "--workers", "1"])
+    assert.strictEqual(extended.status, 0, extended.stderr)
+    const twice = JSON.parse(extended.stdout)
+    assert.isTrue(twice.finished)
+    assert.strictEqual(twice.steps, 2 * once.steps)
+    assert.include(extended.stderr, `resuming at step ${once.steps}`)
+  }, 240_000)
+
   it("trains a few steps on real COCO images with 80 classes from --train-annotations and evaluates them", () => {
     const coco = sharedDataOrSkip("coco", "sniper train on real COCO images")
     if (coco === undefined) return

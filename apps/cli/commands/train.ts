@@ -49,6 +49,12 @@ export const train = Command.make(
       ),
       Flag.optional,
     ),
+    extend: Flag.Boolean("extend").pipe(
+      Flag.withDescription(
+        "let --epochs grow past a finished (or stopped) run's epochs; everything else must match its config.json",
+      ),
+      Flag.withDefault(false),
+    ),
     skipEval: Flag.Boolean("skip-eval").pipe(
       Flag.withDescription("do not evaluate on the val split"),
       Flag.withDefault(false),
@@ -74,6 +80,7 @@ export const train = Command.make(
         dataDir: flags.dataDir,
         maxSteps: Option.getOrUndefined(flags.maxSteps),
         evaluate: !flags.skipEval,
+        extend: flags.extend,
       }).pipe(
         Effect.provide(StepRunner.layerFor(workers)),
         // The trainer keeps its last checkpoint; the same folder resumes from it.

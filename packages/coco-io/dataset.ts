@@ -31,7 +31,7 @@ export interface Dataset {
   }
   /** images.count + 1 offsets: the annotations of image row i are rows [imageStart[i], imageStart[i + 1]). */
   readonly imageStart: Int32Array
-  /** Annotations left out because their box has zero width or height. */
+  /** Annotations left out because their box has zero width or height (0 when loaded with `keepZeroArea`). */
   readonly zeroAreaDropped: number
   /** Image row of a COCO image id, -1 when unknown. */
   imageRow(imageId: number): number

@@ -3,7 +3,14 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema, Stream } from "effect"
 import { tempDir, tinyInstances, writeJson } from "./json_fixtures.ts"
-import { type Detections, loadDataset, readDetections, writeDetectionStream, writeDetections } from "./mod.ts"
+import {
+  type Detections,
+  loadDataset,
+  readDetections,
+  readEvaluationResults,
+  writeDetectionStream,
+  writeDetections,
+} from "./mod.ts"
 
 const emptyResults = () => writeJson(tempDir(), "empty.json", [])
 const tiny = Effect.suspend(() => loadDataset(writeJson(tempDir(), "tiny.json", tinyInstances())))
@@ -67,6 +74,117 @@ describe("readDetections()", () => {
       const error = yield* Effect.flip(readDetections(path, dataset))
       assert.strictEqual(error._tag, "CocoJsonError")
       assert.include(error.message, "expected a JSON array at the top level, found an object")
+    }),
+  )
+})
+
+describe("readDetections() on non-finite numbers", () => {
+  /** The failure of reading `text` as a results file of the tiny dataset, which must name a record. */
+  const recordFailure = (text: string) =>
+    Effect.gen(function* () {
+      const dataset = yield* tiny
+      const path = writeJson(tempDir(), "results.json", text)
+      const error = yield* Effect.flip(readDetections(path, dataset))
+      assert.strictEqual(error._tag, "CocoRecordError", error.message)
+      if (error._tag !== "CocoRecordError") throw new Error("unreachable")
+      assert.strictEqual(error.file, path)
+      return error
+    })
+  const ok = '{"image_id": 20, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5}'
+
+  it.effect("names the field of Python's NaN, Infinity and -Infinity words", () =>
+    Effect.gen(function* () {
+      const nanScore = yield* recordFailure(
+        `[${ok},\n{"image_id": 30, "category_id": 1, "bbox": [1, 2, 3, 4], "score": NaN}]`,
+      )
+      assert.deepStrictEqual([nanScore.index, nanScore.id, nanScore.field], [1, 30, "score"])
+      assert.include(nanScore.message, "results[1] (id 30) field score is NaN, expected a finite number")
+      const infBox = yield* recordFailure(`[${ok}, ${ok}, {"image_id": 20, "bbox": [1, 2, Infinity, 4], "score": 1}]`)
+      assert.deepStrictEqual([infBox.index, infBox.field], [2, "bbox[2]"])
+      assert.include(infBox.message, "field bbox[2] is Infinity")
+      const negative = yield* recordFailure(
+        '[{"score": -Infinity, "image_id": 20, "category_id": 1, "bbox": [0, 0, 1, 1]}]',
+      )
+      assert.deepStrictEqual([negative.index, negative.id, negative.field], [0, null, "score"])
+      assert.include(negative.message, "results[0] field score is -Infinity")
+      const first = yield* recordFailure('[{"image_id": 20, "category_id": 1, "bbox": [NaN, 0, 1, 1], "score": 1}]')
+      assert.strictEqual(first.field, "bbox[0]")
+    }),
+  )
+
+  it.effect("refuses a number too large for a double as Infinity, and a string or null in a box", () =>
+    Effect.gen(function* () {
+      const huge = yield* recordFailure(
+        `[${ok}, {"image_id": 20, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 1e999}]`,
+      )
+      assert.deepStrictEqual([huge.index, huge.field], [1, "score"])
+      assert.include(huge.message, "got Infinity")
+      const text = yield* recordFailure('[{"image_id": 20, "category_id": 1, "bbox": [1, "2", 3, 4], "score": 1}]')
+      assert.deepStrictEqual([text.index, text.field], [0, "bbox[1]"])
+      const empty = yield* recordFailure('[{"image_id": 20, "category_id": 1, "bbox": [1, 2, null, 4], "score": 1}]')
+      assert.strictEqual(empty.field, "bbox[2]")
+    }),
+  )
+
+  it.effect("keeps other syntax faults as CocoJsonError with their byte offset", () =>
+    Effect.gen(function* () {
+      const dataset = yield* tiny
+      const text = `[${ok}, {"image_id": 20, "category_id": 1, "bbox": [1, 2, 3, 4], "score": tru}]`
+      const path = writeJson(tempDir(), "results.json", text)
+      const error = yield* Effect.flip(readDetections(path, dataset))
+      assert.strictEqual(error._tag, "CocoJsonError")
+      if (error._tag !== "CocoJsonError") return
+      assert.strictEqual(error.offset, text.indexOf("tru}") + 3) // V8 stops at the brace after the word
+      assert.strictEqual(error.path, "[1]")
+    }),
+  )
+})
+
+describe("readEvaluationResults()", () => {
+  it.effect("leaves out and counts detections of categories the dataset lacks, as pycocotools' evaluation", () =>
+    Effect.gen(function* () {
+      const dataset = yield* tiny
+      const path = writeJson(tempDir(), "results.json", [
+        { image_id: 20, category_id: 91, bbox: [1, 2, 3, 4], score: 0.5 },
+        { image_id: 30, category_id: 18, bbox: [5, 6, 7, 8], score: 0.9 },
+        { image_id: 10, category_id: 2, bbox: [1, 2, 3, 4], score: 0.4 },
+        { image_id: 10, category_id: 91, bbox: [1, 2, 3, 4], score: 0.3 },
+      ])
+      const { detections, unknownCategory } = yield* readEvaluationResults(path, dataset)
+      assert.deepStrictEqual(unknownCategory, { count: 3, ids: [2, 91] })
+      assert.strictEqual(detections.count, 1)
+      assert.deepStrictEqual([...detections.image], [0])
+      assert.deepStrictEqual([...detections.category], [1])
+      assert.deepStrictEqual([...detections.bbox], [5, 6, 7, 8])
+      assert.deepStrictEqual([...detections.score], [0.9])
+      // readDetections refuses the same file at its first unknown category
+      const error = yield* Effect.flip(readDetections(path, dataset))
+      assert.include(error.message, "results[0] (id 20) field category_id names category 91")
+    }),
+  )
+
+  it.effect("still refuses an unknown image, a bad record and NaN, with every problem when asked", () =>
+    Effect.gen(function* () {
+      const dataset = yield* tiny
+      const path = writeJson(tempDir(), "results.json", [
+        { image_id: 77, category_id: 91, bbox: [1, 2, 3, 4], score: 0.5 },
+        { image_id: 20, category_id: 91, bbox: [1, 2, 3], score: 0.5 },
+        { image_id: 20, category_id: 1, bbox: [1, 2, 3, 4], score: "high" },
+      ])
+      const error = yield* Effect.flip(readEvaluationResults(path, dataset, { allProblems: true }))
+      assert.strictEqual(error._tag, "CocoProblems")
+      if (error._tag !== "CocoProblems") return
+      assert.deepStrictEqual(
+        error.problems.map((p) => (p._tag === "CocoRecordError" ? `${p.index} ${p.field}` : p._tag)),
+        ["0 image_id", "1 bbox[3]", "2 score"],
+      )
+      const nan = writeJson(
+        tempDir(),
+        "nan.json",
+        '[{"image_id": 20, "category_id": 91, "bbox": [0, 0, 1, 1], "score": NaN}]',
+      )
+      const nanError = yield* Effect.flip(readEvaluationResults(nan, dataset))
+      assert.include(nanError.message, "results[0] (id 20) field score is NaN")
     }),
   )
 })

@@ -1,6 +1,7 @@
 import { FileWriteError, writeAtomic } from "@sniper/files"
 import { Effect, Schema, Stream } from "effect"
 import { Column, float64, int32 } from "./_columns.ts"
+import { nonFiniteRecordError } from "./_non_finite_literal.ts"
 import { idOf, Problems } from "./_problems.ts"
 import { readJsonRecords } from "./_read_json.ts"
 import type { RecordBatch } from "./_record_splitter.ts"
@@ -15,18 +16,53 @@ export interface ReadDetectionsOptions {
   readonly maxProblems?: number
 }
 
+/** A results file read for evaluation: the detections, and those left out for naming a category the dataset lacks. */
+export interface EvaluationResults {
+  readonly detections: Detections
+  readonly unknownCategory: {
+    readonly count: number
+    /** The distinct ids, ascending. */
+    readonly ids: ReadonlyArray<number>
+  }
+}
+
 const results = recordChecker(ResultRecord)
 
 /**
  * Reads a COCO results file (a JSON array of `{ image_id, category_id, bbox, score }`) against the dataset it
- * answers, streamed. Like pycocotools' `loadRes`, an image id the dataset lacks is refused, and so is a category id.
+ * answers, streamed. Like pycocotools' `loadRes`, an image id the dataset lacks is refused; so is a category id
+ * here (see `readEvaluationResults`). Non-finite numbers (Python's NaN and Infinity words too) and negative box
+ * sizes are refused, naming the record's index and field.
  */
 export const readDetections = Effect.fn("readDetections")(function* (
   path: string,
   dataset: Dataset,
   options?: ReadDetectionsOptions,
 ) {
-  const problems = new Problems(path, options?.allProblems ?? false, options?.maxProblems ?? 1000)
+  const { detections } = yield* readResults(path, dataset, { ...options, ignoreUnknownCategories: false })
+  return detections
+})
+
+/**
+ * Reads a results file as pycocotools' evaluation sees it: like `readDetections`, except that detections of a
+ * category the dataset lacks are left out and counted (`loadRes` keeps them, `evaluate` never looks at them).
+ */
+export const readEvaluationResults = Effect.fn("readEvaluationResults")(function* (
+  path: string,
+  dataset: Dataset,
+  options?: ReadDetectionsOptions,
+) {
+  return yield* readResults(path, dataset, { ...options, ignoreUnknownCategories: true })
+})
+
+const readResults = Effect.fnUntraced(function* (
+  path: string,
+  dataset: Dataset,
+  options: ReadDetectionsOptions & { readonly ignoreUnknownCategories: boolean },
+) {
+  const problems = new Problems(path, options.allProblems ?? false, options.maxProblems ?? 1000)
+  const unknownIds = new Set<number>()
+  let unknownCount = 0
   const image = new Column(int32)
   const category = new Column(int32)
   const bbox = new Column(float64)
@@ -45,7 +81,10 @@ export const readDetections = Effect.fn("readDetections")(function* (
           { field: "image_id", problem: `names image ${value.image_id}, which is not in "${dataset.source}"` },
         ])
       }
-      if (index < 0) {
+      if (index < 0 && options.ignoreUnknownCategories) {
+        unknownIds.add(value.category_id)
+        unknownCount++
+      } else if (index < 0) {
         problems.record("results", first + k, value.image_id, [
           { field: "category_id", problem: `names category ${value.category_id}, which is not in "${dataset.source}"` },
         ])
@@ -67,7 +106,13 @@ export const readDetections = Effect.fn("readDetections")(function* (
     sink: { batch, array: () => {}, notArray: () => {} },
     problems,
   })
-  if (problems.total > 0) return yield* problems.failure()
+  if (problems.total > 0) {
+    // a JSON fault stops the reading, so it is the last problem
+    const last = problems.list.length - 1
+    const fault = problems.list[last]
+    if (fault?._tag === "CocoJsonError") problems.list[last] = yield* nonFiniteRecordError(fault, "results")
+    return yield* problems.failure()
+  }
   const detections: Detections = {
     count: image.length,
     image: image.toArray(),
@@ -75,7 +120,11 @@ export const readDetections = Effect.fn("readDetections")(function* (
     bbox: bbox.toArray(),
     score: score.toArray(),
   }
-  return detections
+  const read: EvaluationResults = {
+    detections,
+    unknownCategory: { count: unknownCount, ids: [...unknownIds].sort((a, b) => a - b) },
+  }
+  return read
 })
 
 /** Detections a write formats into one string before handing it to the file. */

@@ -37,6 +37,36 @@ describe("loadDataset()", () => {
     }),
   )
 
+  it.effect("drops zero-area boxes by default (training's view) and keeps them in place with keepZeroArea", () =>
+    Effect.gen(function* () {
+      const file = tinyInstances()
+      // a second degenerate box, zero height, without an area field: kept with area 0 (the box's)
+      file.annotations.push({ id: 8, image_id: 30, category_id: 90, bbox: [7, 8, 9, 0] })
+      const path = writeJson(tempDir(), "tiny.json", file)
+      const dropped = yield* loadDataset(path)
+      const kept = yield* loadDataset(path, { keepZeroArea: true })
+      assert.strictEqual(dropped.zeroAreaDropped, 2)
+      assert.deepStrictEqual([...dropped.annotations.id], [1, 3, 5, 2])
+      assert.deepStrictEqual([...dropped.imageStart], [0, 2, 4, 4])
+      // file order within each image: image 30 holds 1, 3, 8; image 10 holds 5, 7, 2
+      assert.strictEqual(kept.zeroAreaDropped, 0)
+      assert.deepStrictEqual([...kept.annotations.id], [1, 3, 8, 5, 7, 2])
+      assert.deepStrictEqual([...kept.imageStart], [0, 3, 6, 6])
+      assert.deepStrictEqual([...kept.annotations.category], [0, 1, 2, 1, 0, 2])
+      assert.deepStrictEqual([...kept.annotations.area], [80, 4, 0, 10, 0, 1200])
+      assert.deepStrictEqual([...kept.annotations.bbox.subarray(8, 12)], [7, 8, 9, 0])
+      assert.deepStrictEqual([...kept.annotations.bbox.subarray(16, 20)], [5, 5, 0, 4])
+      // the default columns are the kept ones without the zero-area rows, exactly as before the option existed
+      const rows = [0, 1, 3, 5]
+      const pick = <T extends Float64Array | Int32Array | Uint8Array>(column: T, width = 1) =>
+        rows.flatMap((r) => [...column.subarray(r * width, (r + 1) * width)])
+      assert.deepStrictEqual([...dropped.annotations.bbox], pick(kept.annotations.bbox, 4))
+      assert.deepStrictEqual([...dropped.annotations.area], pick(kept.annotations.area))
+      assert.deepStrictEqual([...dropped.annotations.iscrowd], pick(kept.annotations.iscrowd))
+      assert.deepStrictEqual([...dropped.annotations.image], pick(kept.annotations.image))
+    }),
+  )
+
   // The data README's table: images, annotations (boxes + crowd), crowd, images without annotations.
   const table: ReadonlyArray<readonly [string, number, number, number, number]> = [
     ["instances_train2017_merged.json", 288, 2383, 24, 2],

@@ -12,6 +12,11 @@ export interface LoadDatasetOptions {
   readonly allProblems?: boolean
   /** Most problems kept in a report (the rest are only counted). Default 1000. */
   readonly maxProblems?: number
+  /**
+   * Keep boxes of zero width or height. Training drops them (the default: they cover no pixel); evaluation keeps
+   * them, as pycocotools does, as objects no detection can match (IoU 0) that still count in recall.
+   */
+  readonly keepZeroArea?: boolean
 }
 
 const images = recordChecker(ImageRecord)
@@ -43,11 +48,13 @@ class Gather {
   zeroArea = 0
 
   readonly problems: Problems
+  readonly keepZeroArea: boolean
   /** File index of each image row, for messages. */
   readonly #imageIndex: number[] = []
 
-  constructor(problems: Problems) {
+  constructor(problems: Problems, keepZeroArea: boolean) {
     this.problems = problems
+    this.keepZeroArea = keepZeroArea
   }
 
   array(key: string): void {
@@ -128,7 +135,7 @@ class Gather {
         continue
       }
       const [x, y, w, h] = value.bbox
-      if (w === 0 || h === 0) {
+      if ((w === 0 || h === 0) && !this.keepZeroArea) {
         this.zeroArea++
         continue
       }
@@ -149,10 +156,11 @@ class Gather {
 /**
  * Loads a COCO instances file (streamed, so train2017's 450 MB never becomes one string) into columns.
  * Fails with the first problem, naming file, array index, id and field, or with all of them (`allProblems`).
+ * Boxes of zero width or height are dropped and counted unless `keepZeroArea`.
  */
 export const loadDataset = Effect.fn("loadDataset")(function* (path: string, options?: LoadDatasetOptions) {
   const problems = new Problems(path, options?.allProblems ?? false, options?.maxProblems ?? 1000)
-  const gather = new Gather(problems)
+  const gather = new Gather(problems, options?.keepZeroArea ?? false)
   yield* readJsonRecords(path, {
     root: "object",
     arrays: ["images", "annotations", "categories"],

@@ -5,15 +5,18 @@
  * const dataset = yield* loadDataset("instances_val2017.json") // streamed; CocoRecordError names file, index, id, field
  * const first = dataset.imageStart[0], end = dataset.imageStart[1] // annotation rows of image row 0, in file order
  * const detections = yield* readDetections("results.json", dataset) // image rows and contiguous category indices
+ * const forEval = yield* readEvaluationResults("results.json", yield* loadDataset("val.json", { keepZeroArea: true }))
  * yield* writeDetections("copy.json", dataset, detections)
  * ```
  * @module
  */
 export type { Dataset, Detections } from "./dataset.ts"
 export {
+  type EvaluationResults,
   NonFiniteDetection,
   type ReadDetectionsOptions,
   readDetections,
+  readEvaluationResults,
   writeDetectionStream,
   writeDetections,
 } from "./detections.ts"

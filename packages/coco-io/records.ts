@@ -73,7 +73,9 @@ function valueAt(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value)
+  // JSON.stringify writes Infinity (a number too large for a double, such as 1e999) as null
+  const text =
+    typeof value === "number" && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value))
   return text.length > 40 ? `${text.slice(0, 40)}... (${text.length} characters)` : text
 }
 

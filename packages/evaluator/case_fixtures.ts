@@ -1,7 +1,8 @@
 /**
  * Test helper: random small COCO cases built to hit pycocotools' corner rules: integer boxes (IoU ties), scores on a
  * 0.1 grid (score ties), crowd boxes, area fields on the 32^2 / 96^2 boundaries or unrelated to the box, images
- * without ground truth, detections of another category, and sometimes one image with more than 100 detections.
+ * without ground truth, detections of another category, and sometimes one image with more than 100 detections;
+ * on demand zero-area ground truth and detections of categories the ground truth lacks.
  */
 import { Arbitrary, Schema } from "effect"
 import type { CocoJson } from "./json_fixtures.ts"
@@ -49,8 +50,82 @@ const image = Arbitrary.all({
   extra: Arbitrary.array(randomDt, { maxLength: 4 }),
 })
 
-/** A case; `crowded: true` always adds an image with 120 detections of one category (else half the time). */
-export function cocoCase(options: { readonly crowded?: boolean } = {}): Arbitrary.Arbitrary<CocoCase> {
+/** A zero-area ground-truth box (some crowd), maybe with a detection on it; `area` is its file field. */
+const zeroGt = Arbitrary.all({
+  image: int(0, 5),
+  category: int(0, 9),
+  x: int(0, 200),
+  y: int(0, 200),
+  side: side,
+  flat: int(0, 2), // 0 zero width, 1 zero height, 2 both
+  area: Arbitrary.map(int(0, 3), (n) => [0, 0, 30, 2000][n]), // a mask area may be positive, even medium
+  crowd: Arbitrary.map(int(0, 4), (n) => (n === 0 ? 1 : 0)),
+  detection: int(0, 2), // 0 none, 1 the same degenerate box, 2 a box around it
+  score: int(0, 10),
+})
+
+/** A detection of a category id the ground truth lacks (its ids are in 1..90): on a ground-truth box or anywhere. */
+const unknownDt = Arbitrary.all({
+  image: int(0, 5),
+  category: int(91, 95),
+  onTruth: int(0, 1),
+  pick: int(0, 1000),
+  x: int(0, 250),
+  y: int(0, 250),
+  w: side,
+  h: side,
+  score: int(0, 10),
+})
+
+/**
+ * Adds what pycocotools evaluates and loaders tend to refuse: zero-area ground truth (unmatchable, counted in
+ * recall unless crowd) and detections of unknown categories (never evaluated).
+ */
+function withDegenerate(base: Arbitrary.Arbitrary<CocoCase>): Arbitrary.Arbitrary<CocoCase> {
+  const extra = Arbitrary.all({
+    zero: Arbitrary.array(zeroGt, { minLength: 1, maxLength: 4 }),
+    unknown: Arbitrary.array(unknownDt, { minLength: 1, maxLength: 4 }),
+  })
+  return Arbitrary.map(Arbitrary.all([base, extra]), ([c, { zero, unknown }]) => {
+    const imageIds = c.gt.images.map((im) => im.id)
+    const categoryIds = c.gt.categories.map((k) => k.id)
+    const annotations = [...c.gt.annotations]
+    const dt = [...c.dt]
+    for (const z of zero) {
+      const bbox = [z.x, z.y, z.flat === 1 ? z.side : 0, z.flat === 0 ? z.side : 0]
+      const image_id = imageIds[z.image % imageIds.length]
+      const category_id = categoryIds[z.category % categoryIds.length]
+      annotations.push({ id: annotations.length + 1, image_id, category_id, bbox, area: z.area, iscrowd: z.crowd })
+      if (z.detection === 0) continue
+      const around = [z.x - 2, z.y - 2, bbox[2] + 4, bbox[3] + 4]
+      dt.push({ image_id, category_id, bbox: z.detection === 1 ? bbox : around, score: z.score / 10 })
+    }
+    for (const u of unknown) {
+      const truth = annotations[u.pick % Math.max(1, annotations.length)]
+      const onTruth = u.onTruth === 1 && truth !== undefined
+      dt.push({
+        image_id: onTruth ? truth.image_id : imageIds[u.image % imageIds.length],
+        category_id: u.category,
+        bbox: onTruth ? truth.bbox : [u.x, u.y, u.w, u.h],
+        score: u.score / 10,
+      })
+    }
+    return { gt: { ...c.gt, annotations }, dt }
+  })
+}
+
+/**
+ * A case; `crowded: true` always adds an image with 120 detections of one category (else half the time);
+ * `degenerate: true` adds zero-area ground truth and detections of unknown categories.
+ */
+export function cocoCase(
+  options: { readonly crowded?: boolean; readonly degenerate?: boolean } = {},
+): Arbitrary.Arbitrary<CocoCase> {
+  const base = plainCase(options)
+  return options.degenerate ? withDegenerate(base) : base
+}
+
+function plainCase(options: { readonly crowded?: boolean }): Arbitrary.Arbitrary<CocoCase> {
   const spec = Arbitrary.all({
     imageIds: Arbitrary.array(int(1, 999_999), { minLength: 1, maxLength: 6 }),
     categoryIds: Arbitrary.array(int(1, 90), { minLength: 1, maxLength: 3 }),

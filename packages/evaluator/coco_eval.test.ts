@@ -156,6 +156,51 @@ describe("evaluateBoxes() on hand-worked cases", () => {
   })
 })
 
+describe("evaluateBoxes() on zero-area ground truth and unknown categories", () => {
+  // one 10x10 object and one of zero width (area field 0, so in "all" and "small"); pycocotools gives every stat below
+  const flat = box(1, [20, 20, 0, 10], { id: 2, area: 0 })
+  const gt = {
+    images: [{ id: 1 }],
+    categories: oneCat,
+    annotations: [box(1, [0, 0, 10, 10], { id: 1, area: 100 }), flat],
+  }
+  const hit = box(1, [0, 0, 10, 10], { score: 0.9 })
+
+  it("evaluateBoxes() counts a zero-area object in recall though nothing can match it", () => {
+    // a detection on the flat box itself has IoU 0 (no intersection), so it is a miss ranked first:
+    // rc [0, .5], pr [0, .5] -> precision .5 at the 51 recall thresholds 0..0.50, 0 above: AP 25.5 / 101
+    const result = evaluate(gt, [box(1, [20, 20, 0, 10], { score: 0.95 }), hit])
+    assertStats(result.stats, [25.5 / 101, 25.5 / 101, 25.5 / 101, 25.5 / 101, -1, -1, 0, 0.5, 0.5, 0.5, -1, -1])
+    // without it, the same detections score AP .5 (miss then hit) and AR 1: the object halves recall
+    const without = evaluate({ ...gt, annotations: [gt.annotations[0]] }, [
+      box(1, [20, 20, 0, 10], { score: 0.95 }),
+      hit,
+    ])
+    assertStats(without.stats, [0.5, 0.5, 0.5, 0.5, -1, -1, 0, 1, 1, 1, -1, -1])
+  })
+
+  it("evaluateBoxes() lets a zero-area crowd region absorb no detection", () => {
+    // crowd: not counted in recall, and its IoU (intersection over the detection) is 0, so a box around it is a miss
+    const crowd = { ...gt, annotations: [gt.annotations[0], { ...flat, iscrowd: 1 }] }
+    const result = evaluate(crowd, [box(1, [18, 18, 4, 14], { score: 0.95 }), hit])
+    assertStats(result.stats, [0.5, 0.5, 0.5, 0.5, -1, -1, 0, 1, 1, 1, -1, -1])
+  })
+
+  it("evaluateBoxes() uses a zero-area object's area field for its range", () => {
+    // a flat box whose mask area is 2000 (medium): medium AP/AR are 0 instead of -1, small ones stay 1
+    const medium = { ...gt, annotations: [gt.annotations[0], { ...flat, area: 2000 }] }
+    const result = evaluate(medium, [hit])
+    assert.deepStrictEqual(near(result.stats), near([51 / 101, 51 / 101, 51 / 101, 1, 0, -1, 0.5, 0.5, 0.5, 1, 0, -1]))
+  })
+
+  it("straightforwardEval() never reads a detection of an unknown category, as pycocotools' evaluate", () => {
+    const ids = [box(1, [0, 0, 10, 10], { category_id: 7, score: 0.99 }), hit]
+    const plain = straightforwardEval([1], [1], gt.annotations, ids)
+    assertStats(plain.stats, straightforwardEval([1], [1], gt.annotations, [hit]).stats)
+    assertStats(plain.stats, [51 / 101, 51 / 101, 51 / 101, 51 / 101, -1, -1, 0.5, 0.5, 0.5, 0.5, -1, -1])
+  })
+})
+
 const caseArb = cocoCase()
 const int = (minimum: number, maximum: number) =>
   Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum, maximum })))
@@ -166,20 +211,24 @@ function distinctScores(c: CocoCase): ReadonlyArray<JsonBox> {
   return c.dt.map((d, i) => ({ ...d, score: d.score! + i * 1e-6 }))
 }
 
+/** Both implementations on one case: the same stats, and the same bits in the arrays (same arithmetic). */
+function assertAgrees(c: CocoCase) {
+  const ids = (xs: ReadonlyArray<{ id: number }>) => xs.map((x) => x.id)
+  const expected = straightforwardEval(ids(c.gt.images), ids(c.gt.categories), c.gt.annotations, c.dt)
+  const actual = evaluate(c.gt, c.dt)
+  assertStats(actual.stats, expected.stats, 1e-12)
+  assert.deepStrictEqual(actual.precision, expected.precision)
+  assert.deepStrictEqual(actual.recall, expected.recall)
+  assert.deepStrictEqual(actual.scores, expected.scores)
+}
+
 describe("evaluateBoxes() invariants", () => {
+  it.prop("agrees with the straightforward implementation", [caseArb], ([c]) => assertAgrees(c), fast)
+
   it.prop(
-    "agrees with the straightforward implementation",
-    [caseArb],
-    ([c]) => {
-      const ids = (xs: ReadonlyArray<{ id: number }>) => xs.map((x) => x.id)
-      const expected = straightforwardEval(ids(c.gt.images), ids(c.gt.categories), c.gt.annotations, c.dt)
-      const actual = evaluate(c.gt, c.dt)
-      assertStats(actual.stats, expected.stats, 1e-12)
-      // the arrays exactly: same arithmetic, so the same bits
-      assert.deepStrictEqual(actual.precision, expected.precision)
-      assert.deepStrictEqual(actual.recall, expected.recall)
-      assert.deepStrictEqual(actual.scores, expected.scores)
-    },
+    "agrees with the straightforward implementation with zero-area ground truth and unknown categories",
+    [cocoCase({ degenerate: true })],
+    ([c]) => assertAgrees(c),
     fast,
   )
 

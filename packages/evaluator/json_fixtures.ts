@@ -9,14 +9,18 @@ export interface CocoJson {
   readonly annotations: ReadonlyArray<JsonBox>
 }
 
-/** Ground truth and detections as columns; `area` defaults to w * h, `iscrowd` to 0. */
+/**
+ * Ground truth and detections as columns; `area` defaults to w * h, `iscrowd` to 0. Results of a category the
+ * ground truth lacks are left out, as coco-io's `readEvaluationResults` does; an unknown image becomes row -1.
+ */
 export function columnsFromJson(
   gt: CocoJson,
-  results: ReadonlyArray<JsonBox>,
+  allResults: ReadonlyArray<JsonBox>,
 ): { gt: EvalGroundTruth; dt: EvalDetections } {
   const imageRow = new Map(gt.images.map((im, i) => [im.id, i]))
   const cats = [...gt.categories].sort((a, b) => a.id - b.id)
   const catRow = new Map(cats.map((c, i) => [c.id, i]))
+  const results = allResults.filter((d) => catRow.has(d.category_id))
   const anns = gt.annotations
   const columns: EvalGroundTruth = {
     images: { count: gt.images.length, id: Float64Array.from(gt.images, (im) => im.id) },
@@ -37,7 +41,7 @@ export function columnsFromJson(
   const dt: EvalDetections = {
     count: results.length,
     image: Int32Array.from(results, (d) => imageRow.get(d.image_id) ?? -1),
-    category: Int32Array.from(results, (d) => catRow.get(d.category_id) ?? -1),
+    category: Int32Array.from(results, (d) => catRow.get(d.category_id)!),
     bbox: Float64Array.from(results.flatMap((d) => d.bbox)),
     score: Float64Array.from(results, (d) => d.score ?? 0),
   }

@@ -8,7 +8,12 @@
 export type { Accumulated } from "./accumulate.ts"
 export { type CategoryAp, type CocoEvaluation, evaluateBoxes } from "./coco_eval.ts"
 export { addImageDetections, type DetectionChunks, emptyDetections, toDetections } from "./detection_columns.ts"
-export { evaluateFiles, type FileEvaluation } from "./evaluate_files.ts"
+export {
+  type EvaluationWarning,
+  evaluateFiles,
+  type FileEvaluation,
+  UnknownCategoriesIgnored,
+} from "./evaluate_files.ts"
 export type { EvalDetections, EvalGroundTruth } from "./inputs.ts"
 export { type AreaRange, type CocoParams, cocoBboxParams } from "./params.ts"
 export { type CurveOptions, PlotError, prCurveSpec, precisionCurve, renderSvg } from "./pr_curve.ts"

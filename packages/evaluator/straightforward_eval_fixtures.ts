@@ -1,7 +1,8 @@
 /**
  * The baseline: pycocotools' rules written the plain way (objects, maps keyed by strings, nested loops, a full
  * T x D x G pass per image, category and area range), for the benchmark's ratio and as an independent check of the
- * columnar code in tests. Not exported from mod.ts.
+ * columnar code in tests. Annotations are taken as given (zero-area boxes too: IoU 0 with everything, so they only
+ * count in recall). Not exported from mod.ts.
  */
 import { cocoIouMatrix } from "@sniper/boxes"
 import type { Accumulated } from "./accumulate.ts"
@@ -43,7 +44,8 @@ export function straightforwardEval(
     list.push(g)
     gts.set(key, list)
   }
-  for (const d of results) {
+  // pycocotools' _prepare: only the ground truth's categories (loadRes keeps results of others; they are never read)
+  for (const d of results.filter((r) => cats.includes(r.category_id))) {
     const key = `${d.image_id},${d.category_id}`
     const list = dts.get(key) ?? []
     list.push({ ...d, area: d.bbox[2] * d.bbox[3] })

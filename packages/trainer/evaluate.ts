@@ -146,7 +146,8 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
   },
 ) {
   const { badImages, pictures } = options
-  const valSet: Dataset = yield* loadDataset(val.annotations)
+  // As pycocotools: zero-area ground truth stays, unmatchable (training drops it).
+  const valSet: Dataset = yield* loadDataset(val.annotations, { keepZeroArea: true })
   yield* Effect.logInfo(`evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales`)
   const picturesDir = join(runDir, "pictures")
   if (pictures !== undefined && pictures.count > 0)

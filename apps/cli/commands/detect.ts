@@ -103,7 +103,7 @@ export const detect = Command.make(
       const evaluator = yield* lazyImport(() => import("@sniper/evaluator"))
       const report = yield* lazyImport(() => import("./detect_report.ts"))
       const groundTruth = Option.isSome(flags.annotations)
-        ? yield* coco.loadDataset(flags.annotations.value)
+        ? yield* coco.loadDataset(flags.annotations.value, { keepZeroArea: true })
         : undefined
       const rows = groundTruth === undefined ? undefined : yield* Effect.fromResult(groundTruthRows(paths, groundTruth))
       const categories = yield* categoriesOf(config, groundTruth, files.configFlag)

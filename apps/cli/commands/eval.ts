@@ -25,13 +25,8 @@ export const evalCommand = Command.make(
       if (Option.isSome(prCurve) && !prCurve.value.toLowerCase().endsWith(".svg")) {
         return yield* new PlotError({ problem: `the file must end in .svg, current value is "${prCurve.value}"` })
       }
-      const { result, seconds, zeroAreaDropped } = yield* evaluateFiles(annotations, detections)
-      if (zeroAreaDropped > 0) {
-        yield* Console.error(
-          `warning: ${zeroAreaDropped} ground-truth boxes of zero width or height were dropped while loading; ` +
-            "pycocotools would count them as objects no detection can find",
-        )
-      }
+      const { result, seconds, warnings } = yield* evaluateFiles(annotations, detections)
+      for (const warning of warnings) yield* Console.error(`warning: ${warning.message}`)
       if (Option.isSome(prCurve)) {
         const svg = yield* renderSvg(prCurveSpec(result, cocoBboxParams))
         const fs = yield* FileSystem.FileSystem

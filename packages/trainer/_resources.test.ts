@@ -3,7 +3,7 @@ import { liveTensors, TensorRuntime } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Fiber } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
-import { tinyTrainConfig } from "./_tiny_config.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 const config = tinyTrainConfig()
 

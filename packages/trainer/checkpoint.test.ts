@@ -9,8 +9,8 @@ import { killChild, startChild } from "@sniper/testing"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, type Scope } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { checkpointPath, loadCheckpoint, optimizerSlotProblem, saveCheckpoint } from "./checkpoint.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 /** The child process of the crash tests. */
 const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { resolveData } from "./data.ts"
 import { captureLogs, messages } from "./log_fixtures.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 describe("resolveData()", () => {
   it.effect("returns the configured files as they are, generating nothing", () =>

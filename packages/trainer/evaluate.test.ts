@@ -7,9 +7,9 @@ import { createDetector, type Detector, disposeDetector } from "@sniper/detector
 import { detectStream } from "@sniper/inference"
 import { selectBackend } from "@sniper/tensor-runtime"
 import { Effect, Stream } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { captureLogs, messages } from "./log_fixtures.ts"
 import { evaluateDetector, evaluateOnVal, type Picture, perCategoryTable } from "./mod.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 const config = tinyTrainConfig()
 const dir = mkdtempSync(join(tmpdir(), "trainer-evaluate-"))

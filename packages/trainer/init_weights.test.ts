@@ -5,9 +5,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { loadWeights, TensorRuntime } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { silentLogs } from "./log_fixtures.ts"
 import { checkpointPath, StepRunner, train } from "./mod.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 import { writeTorchvisionFile } from "./torchvision_fixtures.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-init-data-"))

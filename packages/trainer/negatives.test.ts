@@ -7,9 +7,9 @@ import { loadDataset, readDetections } from "@sniper/coco-io"
 import { createDetector, disposeDetector } from "@sniper/detector-model"
 import { loadWeights, TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Result } from "effect"
-import { tinyNegativesConfig, tinyTrainConfig } from "./_tiny_config.ts"
 import { captureLogs, messages } from "./log_fixtures.ts"
 import { decodeTrainConfig, planEpoch, StepRunner, sniperCocoR50, type TrainConfig, train } from "./mod.ts"
+import { tinyNegativesConfig, tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-neg-data-"))
 const config = tinyNegativesConfig({ rpnEpochs: 1 }, { epochs: 1 })

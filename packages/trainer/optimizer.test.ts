@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as tf from "@tensorflow/tfjs"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { makeOptimizer, setLearningRate } from "./optimizer.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 describe("makeOptimizer() and setLearningRate()", () => {
   for (const kind of ["sgd", "adam"] as const) {

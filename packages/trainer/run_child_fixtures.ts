@@ -8,11 +8,11 @@ import { readFileSync } from "node:fs"
 import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Layer, type Scope } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { checkpointPath, saveCheckpoint } from "./checkpoint.ts"
 import { silentLogs } from "./log_fixtures.ts"
 import { decodeTrainConfig, StepRunner, train } from "./mod.ts"
 import { openRunDir } from "./run_dir.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 const [mode, runDir, dataDir, configPath, maxSteps] = process.argv.slice(2)
 const layer = Layer.mergeAll(TensorRuntime.layerQuiet, StepRunner.inProcess, silentLogs)

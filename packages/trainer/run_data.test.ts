@@ -3,9 +3,9 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import type { RunData } from "./data.ts"
 import { loadRunData } from "./run_data.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 const categories = [
   { id: 1, name: "circle" },

@@ -5,11 +5,11 @@ import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { killChild, startChild } from "@sniper/testing"
 import { Effect, Schema } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { TrainConfig } from "./config.ts"
 import type { DataFingerprint } from "./data_fingerprint.ts"
 import { captureLogs, messages, silentLogs } from "./log_fixtures.ts"
 import { openRunDir, prepareRunDir, writeFileAtomic } from "./run_dir.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 /** The child process of the crash tests. */
 const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))

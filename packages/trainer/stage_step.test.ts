@@ -4,11 +4,11 @@ import { Prng } from "@sniper/random"
 import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import type { ChipBatch } from "./chip_batches.ts"
 import type { TrainConfig } from "./config.ts"
 import { type StepStage, stageStep } from "./stage_step.ts"
 import { StepRunner } from "./step_runner.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 /** Two 128 px chips of seeded noise, one box each, every proposal area valid. */
 function noiseBatch(): ChipBatch {

@@ -4,8 +4,8 @@ import { Prng } from "@sniper/random"
 import { optimizerState } from "@sniper/tensor-runtime"
 import type * as tf from "@tensorflow/tfjs"
 import { Effect } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import type { ChipBatch } from "./chip_batches.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 /** The tiny detector of the trainer's tests (ResNet-18 at 1/16 width, batch norm trained). */
 export const tinyDetector = tinyTrainConfig().detector

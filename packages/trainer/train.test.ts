@@ -4,9 +4,9 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect } from "effect"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { silentLogs } from "./log_fixtures.ts"
 import { decodeTrainConfig, StepRunner, train } from "./mod.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 const dataDir = mkdtempSync(join(tmpdir(), "trainer-data-"))
 

@@ -9,9 +9,9 @@ import { assertNoTensorLeak, TensorRuntime } from "@sniper/tensor-runtime"
 import { killChild, startChild } from "@sniper/testing"
 import { Effect, References } from "effect"
 import { XMLValidator } from "fast-xml-parser"
-import { tinyTrainConfig } from "./_tiny_config.ts"
 import { captureLogs, messages, silentLogs } from "./log_fixtures.ts"
 import { StepRunner, type TrainConfig, type TrainOptions, train } from "./mod.ts"
+import { tinyTrainConfig } from "./tiny_config_fixtures.ts"
 
 /** The child process of the crash tests. */
 const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))

@@ -11,9 +11,9 @@ import { isOptimizerSlot, loadWeights, TensorRuntime } from "@sniper/tensor-runt
 import { killChild, startChild } from "@sniper/testing"
 import * as tf from "@tensorflow/tfjs"
 import { Effect, Layer, Result } from "effect"
-import { tinyNegativesConfig } from "./_tiny_config.ts"
 import { silentLogs } from "./log_fixtures.ts"
 import { planEpoch, StepRunner, train } from "./mod.ts"
+import { tinyNegativesConfig } from "./tiny_config_fixtures.ts"
 
 const childScript = fileURLToPath(new URL("./run_child_fixtures.ts", import.meta.url))
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix))

@@ -2,11 +2,14 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { decodeImageBytes } from "@sniper/coco-io"
+import { decodeImageBytes, makeBadImageLog } from "@sniper/coco-io"
+import { loadDetector, scopedDetector } from "@sniper/detector-model"
+import { TensorRuntime } from "@sniper/tensor-runtime"
+import { checkpointPath, evaluateOnVal } from "@sniper/trainer"
 import { Effect } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { runCli } from "../run_cli.ts"
-import { writeTinyRun } from "./detect_fixtures.ts"
+import { tinyDetectConfig, writeTinyRun } from "./detect_fixtures.ts"
 
 let root: string
 let run: { runDir: string; dataDir: string }
@@ -45,6 +48,40 @@ async function picture(path: string) {
 }
 
 describe("sniper detect", () => {
+  it("gives exactly the detections of the trainer's final evaluation on the same run and images", async () => {
+    const annotations = join(run.dataDir, "annotations", "instances_val.json")
+    const images = join(run.dataDir, "images", "val")
+    const out = join(root, "same-as-trainer")
+    const { status, stderr } = runCli([
+      "detect",
+      "--run-dir",
+      run.runDir,
+      "--images",
+      images,
+      "--annotations",
+      annotations,
+      "--out",
+      out,
+    ])
+    assert.strictEqual(status, 0, stderr)
+    const evalDir = await mkdtemp(join(tmpdir(), "sniper-detect-eval-"))
+    const config = tinyDetectConfig()
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const detector = yield* scopedDetector(config.detector, { seed: 0 })
+        yield* loadDetector(checkpointPath(run.runDir), detector)
+        yield* evaluateOnVal(detector, { annotations, images }, config, evalDir, { badImages: yield* makeBadImageLog })
+      }).pipe(Effect.scoped, Effect.provide(TensorRuntime.layerQuiet)),
+    )
+    const order = (rs: ReadonlyArray<Result>) =>
+      [...rs].sort((a, b) => a.image_id - b.image_id || b.score - a.score || a.category_id - b.category_id)
+    const fromDetect = order(await readJson<Array<Result>>(join(out, "detections.json")))
+    const fromTrainer = order(await readJson<Array<Result>>(join(evalDir, "detections_val.json")))
+    assert.isAbove(fromDetect.length, 0)
+    assert.deepStrictEqual(fromDetect, fromTrainer)
+    await rm(evalDir, { recursive: true, force: true })
+  }, 120_000)
+
   it("runs a folder against its ground truth: results, a picture per image, 12 numbers, table and curves", async () => {
     const out = join(root, "out-gt")
     const annotations = join(run.dataDir, "annotations", "instances_val.json")

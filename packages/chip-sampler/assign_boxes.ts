@@ -2,7 +2,7 @@ import { intersectionOverArea } from "@sniper/boxes"
 import type { ChipConfig } from "./config.ts"
 
 /**
- * The reference's box-to-chip assignment (SNIPER.md section 2; `box_assigner`): each box goes to the chip of its
+ * The reference's box-to-chip assignment (docs/sniper.md section 2; `box_assigner`): each box goes to the chip of its
  * scale covering the largest fraction of it (+1 widths, the first chip on ties), accepted when the intersection
  * spans >= 1 px each way (no +1) and its size is <= hi (`positive`) / < hi (`negative`) below the coarsest scale,
  * >= lo at the coarsest. Boxes and chips in original px. Writes `out[boxIds[r]] = first + chip` for accepted

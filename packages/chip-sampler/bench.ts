@@ -1,5 +1,5 @@
 /**
- * Chip generation speed (JSON lines): the val2017-sized file (or a generated one like it when ../shared/data is
+ * Chip generation speed (JSON lines): the val2017-sized file (or a generated one like it when the real-data folder is
  * absent), positive chips only and with 300 synthetic proposals per image, against the naive greedy cover
  * (full containment matrix, recount per pick) in the same run. Run: npm run bench -w @sniper/chip-sampler
  */

@@ -4,7 +4,7 @@ import { candidateBox, candidateBoxes, candidateChips, candidateContains } from 
 const rows = (b: Int32Array) => Array.from({ length: b.length / 4 }, (_, k) => Array.from(b.subarray(4 * k, 4 * k + 4)))
 
 describe("candidateChips()", () => {
-  it("places corners, grid, edge column and bottom row as SNIPER.md section 2", () => {
+  it("places corners, grid, edge column and bottom row as docs/sniper.md section 2", () => {
     // 600 x 520, C = 512, d = 32: x in {0, 32, 64} (< 88), y in {0} (< 8).
     const g = candidateChips(600, 520, { chipSize: 512, stride: 32 })
     assert.strictEqual(g.nx, 3)

@@ -1,5 +1,5 @@
 /**
- * The reference's candidate chips on one scaled image (SNIPER.md section 2), inclusive scaled px, in this order:
+ * The reference's candidate chips on one scaled image (docs/sniper.md section 2), inclusive scaled px, in this order:
  * three corner chips, the grid (x outer, y inner), the right-edge column (one per grid row), the bottom row
  * (one per grid column). Coordinates are computed on demand (`candidateBox`): nothing is allocated per image.
  */

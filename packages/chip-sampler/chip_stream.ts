@@ -15,7 +15,7 @@ export interface ChipStreamOptions {
   readonly epoch: number
   /** Negative chips are mined when given (the reference's USE_NEG_CHIPS). */
   readonly proposals?: Proposals | undefined
-  /** Also yield each image's horizontally flipped copy right after it (SNIPER.md section 4). Default false. */
+  /** Also yield each image's horizontally flipped copy right after it (docs/sniper.md section 4). Default false. */
   readonly flip?: boolean | undefined
 }
 

@@ -11,7 +11,7 @@ function problem(options: ChipConfigOptions): string {
 }
 
 describe("chipConfig()", () => {
-  it("gives each mode its defaults (SNIPER.md section 0)", () => {
+  it("gives each mode its defaults (docs/sniper.md section 0)", () => {
     const ref = Result.getOrThrow(chipConfig())
     assert.strictEqual(ref.mode, "reference")
     assert.strictEqual(ref.stride, "random")

@@ -14,7 +14,7 @@ export interface Cover {
 let scratch = new Int32Array(1024)
 
 /**
- * SNIPER's greedy cover (SNIPER.md section 2): shuffle the candidates, then repeatedly pick the first one
+ * SNIPER's greedy cover (docs/sniper.md section 2): shuffle the candidates, then repeatedly pick the first one
  * containing the most not-yet-covered boxes, until none contains any. `boxes` are xyxy in the grid's scaled px
  * (already clipped). Only candidates containing some box can ever be picked, so only those are shuffled (their
  * relative order is as uniform as under a shuffle of all). Containment sets are rectangles of the regular grid,

@@ -4,7 +4,7 @@ import { UnknownProposalImage } from "./errors.ts"
 
 /**
  * Proposals of a data set grouped by image row: boxes xywh in original px (as a COCO results file), those of
- * image row i at rows [start[i], start[i + 1]). Computed once (SNIPER.md section 3), reused every epoch.
+ * image row i at rows [start[i], start[i + 1]). Computed once (docs/sniper.md section 3), reused every epoch.
  */
 export interface Proposals {
   readonly source: string

@@ -19,3 +19,13 @@ export class ArmUnfinished extends Schema.TaggedError<ArmUnfinished>()("ArmUnfin
     return `Cannot summarize the run in "${this.runDir}": ${this.problem}`
   }
 }
+
+/** A command-line value the experiment cannot run with (exit code 2, as the other usage errors). */
+export class BadFlag extends Schema.TaggedError<BadFlag>()("BadFlag", {
+  flag: Schema.String,
+  problem: Schema.String,
+}) {
+  override get message() {
+    return `Cannot run the experiment: --${this.flag} ${this.problem}`
+  }
+}

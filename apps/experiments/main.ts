@@ -6,6 +6,7 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Console, Effect, Layer, Logger, Option } from "effect"
 import { Argument, CliError, Command, Flag } from "effect/cli"
+import { BadFlag } from "./errors.ts"
 import { experimentNames, experiments } from "./experiments.ts"
 import { epochCount } from "./format.ts"
 import { invocationDir } from "./invocation_dir.ts"
@@ -40,7 +41,8 @@ const command = Command.make(
       const experiment = flags.quick ? quickExperiment(chosen) : chosen
       const out = resolve(from, flags.out)
       const seeds = Option.getOrUndefined(flags.seeds)
-      if (seeds !== undefined && seeds < 1) return yield* Effect.fail(`--seeds must be at least 1, got ${seeds}`)
+      if (seeds !== undefined && seeds < 1)
+        return yield* new BadFlag({ flag: "seeds", problem: `must be at least 1, got ${seeds}` })
       if (flags.plan) {
         const plan = yield* planExperiment(experiment, { out })
         const { unit, like, epochs } = experiment.budget
@@ -60,7 +62,7 @@ const command = Command.make(
     }).pipe(Effect.provide(TensorRuntime.layerQuiet)),
 ).pipe(
   Command.withDescription(
-    "Run an experiment: every arm through the trainer and the evaluator for every seed, then summary.json, summary.md and plots. Rerun to resume; finished arms are kept",
+    "Run an experiment: every arm through the trainer and the evaluator for every seed, then summary.json, summary.md and plots. Rerun to resume; finished arms are kept. Exit codes: 0 done, 1 failed, 2 bad flags",
   ),
 )
 
@@ -75,11 +77,10 @@ const program = Command.run(command, { version: "0.1.0" }).pipe(
   Effect.catch((error: unknown) =>
     Effect.sync(() => {
       // effect/cli has printed its help and errors already.
-      if (!CliError.isCliError(error)) {
-        const message = typeof error === "string" ? error : ((error as Error).message ?? String(error))
-        process.stderr.write(`experiment: ${message}\n`)
-      }
-      process.exitCode = CliError.isCliError(error) ? 2 : 1
+      const usage = CliError.isCliError(error) || (error as { _tag?: string })._tag === "BadFlag"
+      if (!CliError.isCliError(error))
+        process.stderr.write(`experiment: ${(error as Error).message ?? String(error)}\n`)
+      process.exitCode = usage ? 2 : 1
     }),
   ),
   Effect.provide(Layer.merge(NodeServices.layer, Logger.layer([stderrLogger]))),

@@ -104,11 +104,11 @@ describe("sniper-vs-pyramid --quick", () => {
       }),
     240_000,
   )
-  it("refuses bad flags with exit codes 1 (a bad value) and 2 (usage), and plans without training", () => {
+  it("refuses bad flags with exit code 2 and plans without training", () => {
     const out = mkdtempSync(join(tmpdir(), "experiment-cli-"))
     const seeds = experimentCli(["sniper-vs-pyramid", "--quick", "--seeds", "0", "--out", out])
-    assert.strictEqual(seeds.status, 1)
-    assert.include(seeds.stderr, "experiment: --seeds must be at least 1, got 0")
+    assert.strictEqual(seeds.status, 2)
+    assert.include(seeds.stderr, "experiment: Cannot run the experiment: --seeds must be at least 1, got 0")
     assert.strictEqual(experimentCli(["no-such-experiment"]).status, 2)
     const plan = experimentCli(["valid-ranges", "--quick", "--plan", "--out", out])
     assert.strictEqual(plan.status, 0, plan.stderr)

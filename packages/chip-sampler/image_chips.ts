@@ -114,12 +114,14 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
   }
 }
 
+/** (box, scale) pairs of one scale: boxes eligible for positive chips there, and those inside one. */
+interface ScalePairs {
+  readonly eligible: number
+  readonly covered: number
+}
+
 /** Positive chips of scale i: the greedy cover of the ground truth eligible there (docs/sniper.md section 2). */
-function coverEligible(
-  work: Workspace,
-  i: number,
-  eligibleAnywhere: Uint8Array,
-): { readonly eligible: number; readonly covered: number } {
+function coverEligible(work: Workspace, i: number, eligibleAnywhere: Uint8Array): ScalePairs {
   const { gtCount, wanted, mask } = work
   work.strategy.eligible(work.measures, gtCount, { ...eligibility(work, i), rule: "chips" }, mask)
   let m = 0
@@ -142,11 +144,7 @@ function coverEligible(
  * The whole-image chip of scale i: the scaled image's own corners, zero-padded to the chip (as when the image is
  * smaller than a chip); every ground-truth box is covered there.
  */
-function wholeImageChip(
-  work: Workspace,
-  i: number,
-  eligibleAnywhere: Uint8Array,
-): { readonly eligible: number; readonly covered: number } {
+function wholeImageChip(work: Workspace, i: number, eligibleAnywhere: Uint8Array): ScalePairs {
   const { image, config, scales } = work
   const [w, h] = [scales.width[i], scales.height[i]]
   if (w > config.chipSize || h > config.chipSize) {

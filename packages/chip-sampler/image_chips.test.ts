@@ -209,6 +209,11 @@ describe("chipImage() whole-image sampling", () => {
       a.positives.map((c) => Array.from(c.truth.boxes)),
     )
   })
+  it("gives an image without ground truth (or with crowds only) no chip", () => {
+    assert.strictEqual(chipImage(image(200, 100, []), config, { seed: 1, epoch: 0 }).positives.length, 0)
+    const crowds = image(200, 100, boxes, { crowd: [1, 1] })
+    assert.strictEqual(chipImage(crowds, { ...config, crowd: "ignore" }, { seed: 1, epoch: 0 }).positives.length, 0)
+  })
   it("refuses a chip smaller than a scaled image with a RangeError naming the image and scale", () => {
     assert.throws(
       () => chipImage(image(200, 100, boxes), { ...config, chipSize: 384 }, { seed: 1, epoch: 0 }),

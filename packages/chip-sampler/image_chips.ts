@@ -142,10 +142,12 @@ function coverEligible(work: Workspace, i: number, eligibleAnywhere: Uint8Array)
 
 /**
  * The whole-image chip of scale i: the scaled image's own corners, zero-padded to the chip (as when the image is
- * smaller than a chip); every ground-truth box is covered there.
+ * smaller than a chip); every ground-truth box is covered there. None for an image without ground truth (the
+ * reference trains on no such image, docs/sniper.md section 4).
  */
 function wholeImageChip(work: Workspace, i: number, eligibleAnywhere: Uint8Array): ScalePairs {
   const { image, config, scales } = work
+  if (work.gtCount === 0) return { eligible: 0, covered: 0 }
   const [w, h] = [scales.width[i], scales.height[i]]
   if (w > config.chipSize || h > config.chipSize) {
     throw new RangeError(

@@ -4,6 +4,7 @@ import { Result, Schema } from "effect"
 import { type ChipConfig, chipConfig, defaultChipConfig, type Mode } from "./config.ts"
 import { chipImage } from "./image_chips.ts"
 import { type Chip, IgnoreReason, type ImageBoxes } from "./types.ts"
+import { wholeImageChipSize } from "./whole_image_chip_size.ts"
 
 function image(
   width: number,
@@ -391,6 +392,51 @@ describe("chipImage() properties", () => {
             assert.strictEqual(t.valid[k], t.reason[k] === IgnoreReason.valid ? 1 : 0)
           }
         }
+      },
+      { arbitrary: { runs: 30 } },
+    )
+  }
+  it.prop(
+    "whole-image: one chip a scale holding the whole scaled image, every kept box valid but crowds",
+    [seedArb],
+    ([seed]) => {
+      const img = randomImage(seed, 20)
+      const scales = [{ factor: 2 }, { factor: 1 }, { factor: 0.5 }]
+      const chipSize = wholeImageChipSize([[img.width, img.height]], { scales, multiple: 16 })
+      const config = Result.getOrThrow(
+        chipConfig({ mode: "paper", sampling: "whole-image", scales, chipSize, crowd: "ignore" }),
+      )
+      const out = chipImage(img, config, { seed, epoch: 0 })
+      const gt = img.crowd.reduce((n, c) => n + (c === 0 ? 1 : 0), 0)
+      assert.strictEqual(out.positives.length, gt === 0 ? 0 : 3)
+      assert.strictEqual(out.negatives.length, 0)
+      for (const c of out.positives) {
+        assert.deepStrictEqual(c.grid, [0, 0, out.scaledWidth[c.scaleIndex] - 1, out.scaledHeight[c.scaleIndex] - 1])
+        for (let k = 0; k < c.truth.box.length; k++) {
+          assert.strictEqual(c.truth.valid[k], img.crowd[c.truth.box[k]] === 1 ? 0 : 1)
+        }
+      }
+    },
+    { arbitrary: { runs: 30 } },
+  )
+  for (const mode of ["reference", "paper"] as const) {
+    it.prop(
+      `${mode}: outOfRange "valid" places the same chips and turns exactly the out-of-range boxes valid`,
+      [seedArb],
+      ([seed]) => {
+        const img = randomImage(seed, 40)
+        const ignore = Result.getOrThrow(chipConfig({ mode }))
+        const a = chipImage(img, ignore, { seed, epoch: 2 })
+        const b = chipImage(img, { ...ignore, outOfRange: "valid" }, { seed, epoch: 2 })
+        const chips = (o: typeof a) => [...o.positives, ...o.negatives]
+        assert.deepStrictEqual(
+          chips(b).map((c) => [c.negative, c.scaleIndex, ...c.grid]),
+          chips(a).map((c) => [c.negative, c.scaleIndex, ...c.grid]),
+        )
+        chips(a).forEach((c, d) => {
+          const expected = Array.from(c.truth.reason, (r) => (r === IgnoreReason.outOfRange ? IgnoreReason.valid : r))
+          assert.deepStrictEqual(Array.from(chips(b)[d].truth.reason), expected)
+        })
       },
       { arbitrary: { runs: 30 } },
     )

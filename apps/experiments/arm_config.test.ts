@@ -64,7 +64,7 @@ describe("armConfig()", () => {
 
 describe("withEpochs()", () => {
   it("sets the epochs and drops the learning rate after decayAt of them, rounded", () => {
-    const config = withEpochs(sniperConfig, 7, 0.8)
+    const config = withEpochs(sniperConfig, { epochs: 7, decayAt: 0.8 })
     assert.strictEqual(config.epochs, 7)
     assert.deepStrictEqual(config.optimizer.decayEpochs, [5.6])
     assert.strictEqual(config.optimizer.learningRate, sniperConfig.optimizer.learningRate)

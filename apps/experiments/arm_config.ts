@@ -46,7 +46,11 @@ export const armConfig = (
 }
 
 /** `config` trained for `epochs`, its learning rate dropping after `decayAt` of them. */
-export function withEpochs(config: TrainConfig, epochs: number, decayAt: number): TrainConfig {
+export function withEpochs(
+  config: TrainConfig,
+  options: { readonly epochs: number; readonly decayAt: number },
+): TrainConfig {
+  const { epochs, decayAt } = options
   // Rounded so that the saved configuration reads 5.6, not 5.6000000000000005.
   const decay = Math.round(decayAt * epochs * 1e6) / 1e6
   return { ...config, epochs, optimizer: { ...config.optimizer, decayEpochs: [decay] } }

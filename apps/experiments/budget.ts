@@ -10,10 +10,10 @@ const maxEpochs = 10_000
  * the total reaches the target, and once more at most.
  */
 export function epochsFor(
-  target: number,
-  unit: BudgetUnit,
   epochTotals: (epoch: number) => PixelTotals,
+  options: { readonly target: number; readonly unit: BudgetUnit },
 ): { readonly epochs: number; readonly perEpoch: ReadonlyArray<PixelTotals> } {
+  const { target, unit } = options
   if (!(Number.isFinite(target) && target > 0)) {
     throw new RangeError(`Cannot size the arm: the budget must be a positive number, current value is ${target}`)
   }

@@ -22,7 +22,7 @@ export type { Arm, Budget, BudgetUnit, Experiment, SynthRecipe } from "./experim
 export { experimentNames, experiments } from "./experiments.ts"
 export { type ArmPlan, planExperiment } from "./plan_experiment.ts"
 export { quickExperiment } from "./quick.ts"
-export { type ArmJob, armDone, armSchedule, budgetTarget, readRecord, runArm } from "./run_arm.ts"
+export { type ArmJob, armDone, armSchedule, budgetTarget, epochPixels, readRecord, runArm } from "./run_arm.ts"
 export { type RunOptions, runDirOf, runExperiment, writeSummary } from "./run_experiment.ts"
 export { sniperVsPyramid } from "./sniper_vs_pyramid.ts"
 export {

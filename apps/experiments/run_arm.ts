@@ -81,10 +81,10 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
         }
         proposals = proposalsFromDetections(trainSet, yield* readDetections(path, trainSet), path)
         config = { ...config, negatives: { ...negatives, proposals: path } }
-        const positives = Array.from({ length: negatives.rpnEpochs }, (_, epoch) =>
-          planPixels(planEpoch(trainSet, config.chips, { seed, epoch, flip: config.flip }), config.chips.chipSize),
-        )
-        rpnStage = { epochs: negatives.rpnEpochs, ...sumPixels(positives) }
+        rpnStage = {
+          epochs: negatives.rpnEpochs,
+          ...firstEpochsPixels(trainSet, config, { epochs: negatives.rpnEpochs }),
+        }
       }
       const { unit } = experiment.budget
       const { epochs, perEpoch } = armSchedule(trainSet, config, { unit, target: job.target, proposals })
@@ -93,7 +93,7 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
         `${what}: ${epochCount(epochs)}, ${training.chips} chips of ${config.chips.chipSize} px, ${(training.inputPixels / 1e6).toFixed(1)} M input px (budget ${unit} ${formatAmount(job.target)}, this arm ${formatAmount(training[unit])})`,
       )
       const result = yield* train({
-        config: withEpochs(config, epochs, experiment.decayAt),
+        config: withEpochs(config, { epochs, decayAt: experiment.decayAt }),
         runDir,
         dataDir: data.dir,
         progress: job.progress,
@@ -136,11 +136,23 @@ export const budgetTarget = Effect.fn("budgetTarget")(function* (
     )
   }
   const config = yield* armConfig(experiment, arm, { seed, ...data })
-  const totals = Array.from({ length: epochs }, (_, epoch) =>
-    planPixels(planEpoch(data.trainSet, config.chips, { seed, epoch, flip: config.flip }), config.chips.chipSize),
-  )
-  return sumPixels(totals)[unit]
+  return firstEpochsPixels(data.trainSet, config, { epochs })[unit]
 })
+
+/** What `config` trains on in epoch `epoch` (with the negative chips of `proposals`), from the trainer's plan. */
+export function epochPixels(
+  trainSet: Dataset,
+  config: TrainConfig,
+  options: { readonly epoch: number; readonly proposals?: Proposals | undefined },
+) {
+  const { seed, flip, chips } = config
+  return planPixels(planEpoch(trainSet, chips, { seed, flip, ...options }), chips.chipSize)
+}
+
+/** What `config` trains on in its first `epochs` epochs, positive chips only. */
+function firstEpochsPixels(trainSet: Dataset, config: TrainConfig, options: { readonly epochs: number }) {
+  return sumPixels(Array.from({ length: options.epochs }, (_, epoch) => epochPixels(trainSet, config, { epoch })))
+}
 
 /**
  * The epochs `config` trains for to match `target` (in `unit`), and what each of them trains on, from the
@@ -151,8 +163,5 @@ export function armSchedule(
   config: TrainConfig,
   options: { readonly unit: BudgetUnit; readonly target: number; readonly proposals?: Proposals | undefined },
 ) {
-  const { seed, flip, chips } = config
-  return epochsFor(options.target, options.unit, (epoch) =>
-    planPixels(planEpoch(trainSet, chips, { seed, epoch, flip, proposals: options.proposals }), chips.chipSize),
-  )
+  return epochsFor((epoch) => epochPixels(trainSet, config, { epoch, proposals: options.proposals }), options)
 }

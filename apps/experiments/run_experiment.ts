@@ -7,7 +7,7 @@ import type { ArmRecord } from "./arm_record.ts"
 import type { Experiment } from "./experiment.ts"
 import { readJson, writeJson, writeText } from "./results_files.ts"
 import { budgetTarget, runArm } from "./run_arm.ts"
-import { type ArmResult, summarize } from "./summary.ts"
+import { type ArmResult, type ExperimentSummary, summarize } from "./summary.ts"
 import { apBySizeSpec, apVsPixelsSpec } from "./summary_plots.ts"
 import { summaryTable } from "./summary_table.ts"
 import { prepareData } from "./synthetic_data.ts"
@@ -21,17 +21,12 @@ export interface RunOptions {
 }
 
 /** Where arm `arm` of seed `seed` runs: `<experiment folder>/<arm>/seed-<seed>/`. */
-export function runDirOf(root: string, arm: string, seed: number): string {
-  return join(root, arm, `seed-${seed}`)
+export function runDirOf(root: string, run: { readonly arm: string; readonly seed: number }): string {
+  return join(root, run.arm, `seed-${run.seed}`)
 }
 
 /** Writes summary.json, summary.md, ap_vs_pixels.svg and ap_by_size.svg into the experiment folder. */
-export const writeSummary = Effect.fn("writeSummary")(function* (
-  experiment: Experiment,
-  root: string,
-  results: ReadonlyArray<ArmResult>,
-) {
-  const summary = summarize(experiment, results)
+export const writeSummary = Effect.fn("writeSummary")(function* (root: string, summary: ExperimentSummary) {
   yield* writeJson(join(root, "summary.json"), summary)
   yield* writeText(join(root, "summary.md"), summaryTable(summary))
   for (const [file, spec] of [
@@ -43,7 +38,6 @@ export const writeSummary = Effect.fn("writeSummary")(function* (
       Effect.catchTag("PlotError", (error) => Effect.logWarning(`${file} not drawn: ${error.message}`)),
     )
   }
-  return summary
 })
 
 /**
@@ -61,7 +55,7 @@ export const runExperiment = Effect.fn("runExperiment")(function* (experiment: E
   for (let seed = 1; seed <= seeds; seed++) {
     const target = yield* budgetTarget(experiment, seed, { data, trainSet })
     for (const arm of experiment.arms) {
-      const runDir = runDirOf(root, arm.name, seed)
+      const runDir = runDirOf(root, { arm: arm.name, seed })
       const record: ArmRecord = yield* runArm({
         experiment,
         arm,
@@ -74,7 +68,8 @@ export const runExperiment = Effect.fn("runExperiment")(function* (experiment: E
       })
       const metrics = (yield* readJson(join(runDir, "metrics.json"))) as { readonly stats: ReadonlyArray<number> }
       results.push({ stats: metrics.stats, record })
-      summary = yield* writeSummary(experiment, root, results)
+      summary = summarize(experiment, results)
+      yield* writeSummary(root, summary)
     }
   }
   yield* Effect.logInfo(`${experiment.name}: summary in ${join(root, "summary.md")}`)

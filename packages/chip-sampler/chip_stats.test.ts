@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { emptyTally, statsOf, tallyImage } from "./chip_stats.ts"
+import { candidateBox, candidateChips } from "./candidates.ts"
+import { chipImagePixels, emptyTally, statsOf, tallyImage } from "./chip_stats.ts"
 import { defaultChipConfig } from "./config.ts"
 import type { Chip, ImageChips } from "./types.ts"
 
@@ -47,5 +48,17 @@ describe("tallyImage() and statsOf()", () => {
     assert.strictEqual(stats.coverage, 1)
     assert.isTrue(Number.isNaN(stats.chipsPerImage))
     assert.deepStrictEqual(stats.positivesPerScale, [0, 0, 0])
+  })
+})
+
+describe("chipImagePixels()", () => {
+  const chip = (grid: Chip["grid"]) => ({ grid }) as Chip
+  it("counts the window's pixels inside the canvas (hand-computed)", () => {
+    assert.strictEqual(chipImagePixels(chip([0, 0, 399, 199]), 400), 400 * 200)
+    assert.strictEqual(chipImagePixels(chip([10, 20, 109, 69]), 512), 100 * 50)
+    // The reference's first corner chip on a 1000 x 1000 image is C + 1 = 513 rows tall; the canvas keeps 512.
+    const corner = candidateBox(candidateChips(1000, 1000, { chipSize: 512, stride: 32 }), 0)
+    assert.deepStrictEqual(corner, [488, 0, 999, 512])
+    assert.strictEqual(chipImagePixels(chip(corner), 512), 512 * 512)
   })
 })

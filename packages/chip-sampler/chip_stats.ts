@@ -1,7 +1,7 @@
 import { scaledSize, scaleForResolution } from "@sniper/boxes"
 import { Effect, Stream } from "effect"
 import type { ChipConfig } from "./config.ts"
-import type { ImageChips } from "./types.ts"
+import type { Chip, ImageChips } from "./types.ts"
 
 /**
  * Whole-data-set figures of one epoch. Pixels: SNIPER processes C x C per chip (the zero-padded input);
@@ -133,4 +133,13 @@ export function chipStats<E, R>(
     ),
     Effect.map((tally) => statsOf(tally, config)),
   )
+}
+
+/**
+ * Image pixels a chip trains on: its window on the scaled image (`grid`, inclusive) as far as it fits the
+ * `chipSize` canvas. The network's input is `chipSize`² a chip however many of them are image, the rest padding.
+ */
+export function chipImagePixels(chip: Chip, chipSize: number): number {
+  const [x1, y1, x2, y2] = chip.grid
+  return Math.min(x2 - x1 + 1, chipSize) * Math.min(y2 - y1 + 1, chipSize)
 }

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 import type { ChipConfigOptions } from "./config.ts"
-import { ChipConfig, chipConfig, defaultChipConfig, fieldPath, resolutionScales } from "./config.ts"
+import { ChipConfig, chipConfig, defaultChipConfig, fieldPath, resolutionScales, trainsEveryBox } from "./config.ts"
 
 function problem(options: ChipConfigOptions): string {
   const r = chipConfig(options)
@@ -174,6 +174,27 @@ describe("ChipConfig schema", () => {
       assert.include(r.failure.message, '["chips"]["chipSize"]')
     }
     assert.deepStrictEqual(Schema.decodeUnknownSync(Outer)({ chips: {} }).chips, defaultChipConfig("reference"))
+  })
+})
+
+describe("ChipConfig switches (sampling, outOfRange)", () => {
+  it("are absent unless set, so configurations written before them encode the same", () => {
+    const config = Result.getOrThrow(chipConfig({ mode: "paper" }))
+    assert.isFalse("sampling" in config || "outOfRange" in config)
+    assert.isFalse("sampling" in Schema.encodeSync(ChipConfig)(config))
+    assert.isFalse(trainsEveryBox(config))
+  })
+  it("decode, encode and say whether every box trains as valid", () => {
+    const whole = Result.getOrThrow(chipConfig({ sampling: "whole-image" }))
+    assert.deepStrictEqual(whole, { ...defaultChipConfig("reference"), sampling: "whole-image" })
+    assert.deepStrictEqual(Schema.encodeSync(ChipConfig)(whole), whole)
+    assert.isTrue(trainsEveryBox(whole))
+    assert.isTrue(trainsEveryBox(Result.getOrThrow(chipConfig({ outOfRange: "valid" }))))
+    assert.isFalse(trainsEveryBox(Result.getOrThrow(chipConfig({ sampling: "chips", outOfRange: "ignore" }))))
+  })
+  it("refuse other values, naming the field", () => {
+    assert.include(problem({ sampling: "pyramid" as "chips" }), 'sampling must be "chips" | "whole-image"')
+    assert.include(problem({ outOfRange: "drop" as "valid" }), 'outOfRange must be "ignore" | "valid"')
   })
 })
 

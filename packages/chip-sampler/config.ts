@@ -53,8 +53,36 @@ const fields = {
   crowd: Schema.Literals(["drop", "ignore"]),
 }
 
+/**
+ * `chips` (the default): SNIPER's chips. `whole-image`: per scale, one chip holding the whole scaled image
+ * (top-left, zero-padded), every box in it valid and no negative chips: plain single- or multi-scale training on
+ * whole images, for comparison. `chipSize` must then hold the largest scaled image (`wholeImageChipSize`);
+ * `validRanges` and `stride` are not used.
+ */
+export const Sampling = Schema.Literals(["chips", "whole-image"])
+export type Sampling = typeof Sampling.Type
+
+/**
+ * Boxes a chip holds outside its scale's valid range: `ignore` (the default, SNIPER's scale normalization) or
+ * `valid`, trained as any other box and with proposals of every size kept (the ablation without scale
+ * normalization). Where chips are placed does not change.
+ */
+export const OutOfRange = Schema.Literals(["ignore", "valid"])
+export type OutOfRange = typeof OutOfRange.Type
+
+// Optional so that configurations (and run folders) written before they existed stay the same when they are absent.
+const switches = {
+  sampling: Schema.optionalKey(Sampling),
+  outOfRange: Schema.optionalKey(OutOfRange),
+}
+
 /** A checked chip configuration (see the `ChipConfig` schema). Sizes in px; scales finest first. */
-export type ChipConfig = Schema.Struct.Type<typeof fields>
+export type ChipConfig = Schema.Struct.Type<typeof fields & typeof switches>
+
+/** Whether every box a chip keeps is trained as valid (whole-image sampling, or out-of-range boxes valid). */
+export function trainsEveryBox(config: ChipConfig): boolean {
+  return config.sampling === "whole-image" || config.outOfRange === "valid"
+}
 
 // Image shapes on which the scale order is checked (resolution-form scales depend on the image).
 const probeShapes: ReadonlyArray<readonly [number, number]> = [
@@ -122,7 +150,7 @@ function chipHoldsStride(c: ChipConfig): Schema.FilterOutput {
       }
 }
 
-const Complete = Schema.Struct(fields).check(
+const Complete = Schema.Struct({ ...fields, ...switches }).check(
   Schema.makeFilter(scalesFinestFirst),
   Schema.makeFilter(rangesCoverSizes),
   Schema.makeFilter(chipHoldsStride),
@@ -170,7 +198,7 @@ export function defaultChipConfig(mode: Mode): ChipConfig {
  * valid range a scale rising with no gap from 0 to unbounded, chip size above stride + 1. A training
  * configuration embeds it whole.
  */
-export const ChipConfig = Schema.Struct(Struct.map(fields, Schema.optionalKey)).pipe(
+export const ChipConfig = Schema.Struct({ ...Struct.map(fields, Schema.optionalKey), ...switches }).pipe(
   Schema.decodeTo(
     Complete,
     SchemaTransformation.transform({

@@ -4,6 +4,7 @@ import { Result, Schema } from "effect"
 import { type ChipConfig, chipConfig, defaultChipConfig, type Mode } from "./config.ts"
 import { chipImage } from "./image_chips.ts"
 import { type Chip, IgnoreReason, type ImageBoxes } from "./types.ts"
+import { wholeImageChipSize } from "./whole_image_chip_size.ts"
 
 function image(
   width: number,
@@ -141,6 +142,108 @@ describe("chipImage() positive chips", () => {
       RangeError,
       "image 7",
     )
+  })
+})
+
+describe("chipImage() whole-image sampling", () => {
+  // 200 x 100 at 2x, 1x and 0.5x in chips of 400: A (10 px) and B (100 x 70 px); with SNIPER's ranges A would be
+  // out of range at the two coarser scales and B at the two finer ones.
+  const config: ChipConfig = {
+    ...defaultChipConfig("reference"),
+    sampling: "whole-image",
+    scales: [{ factor: 2 }, { factor: 1 }, { factor: 0.5 }],
+    validRanges: [
+      [-1, 30],
+      [20, 80],
+      [60, -1],
+    ],
+    chipSize: 400,
+  }
+  const boxes = [10, 10, 19, 19, 50, 20, 149, 89]
+
+  it("makes one chip per scale holding the whole scaled image, every kept box valid", () => {
+    const out = chipImage(image(200, 100, boxes, { proposals: [0, 0, 50, 50] }), config, { seed: 1, epoch: 0 })
+    assert.deepStrictEqual(
+      out.positives.map((c) => [c.scaleIndex, ...c.grid]),
+      [
+        [0, 0, 0, 399, 199],
+        [1, 0, 0, 199, 99],
+        [2, 0, 0, 99, 49],
+      ],
+    )
+    assert.deepStrictEqual(
+      out.positives.map((c) => [c.x1, c.y1, c.x2, c.y2]),
+      [
+        [0, 0, 199.5, 99.5],
+        [0, 0, 199, 99],
+        [0, 0, 198, 98],
+      ],
+    )
+    // 2x: A [20, 20, 38, 38] and B [100, 40, 298, 178] inclusive; 1x as given; 0.5x: A is 6 px (dropped under
+    // minBoxSide 10), B [25, 10, 74, 44] (74.5 and 44.5 round half to even). Stored continuous (+1 at the end).
+    assert.deepStrictEqual(
+      out.positives.map((c) => Array.from(c.truth.boxes)),
+      [
+        [20, 20, 39, 39, 100, 40, 299, 179],
+        [10, 10, 20, 20, 50, 20, 150, 90],
+        [25, 10, 75, 45],
+      ],
+    )
+    for (const c of out.positives) {
+      assert.deepStrictEqual(
+        Array.from(c.truth.valid),
+        Array.from(c.truth.box, () => 1),
+      )
+      assert.deepStrictEqual(c.validRange, [-1, -1])
+    }
+    assert.deepStrictEqual([out.negatives.length, out.negativeCandidates], [0, 0], "no negatives, proposals or not")
+    assert.deepStrictEqual([out.eligiblePairs, out.coveredPairs, out.eligibleBoxes, out.validBoxes], [6, 6, 2, 2])
+  })
+  it("keeps crowd regions ignored (paper) and trains the same boxes in every epoch", () => {
+    const crowd = { ...config, mode: "paper" as const, crowd: "ignore" as const }
+    const img = image(200, 100, boxes, { crowd: [0, 1] })
+    const a = chipImage(img, crowd, { seed: 1, epoch: 0 })
+    assert.deepStrictEqual(reasons(a.positives[0]), { 0: IgnoreReason.valid, 1: IgnoreReason.crowd })
+    const b = chipImage(img, crowd, { seed: 9, epoch: 5 })
+    assert.deepStrictEqual(
+      b.positives.map((c) => Array.from(c.truth.boxes)),
+      a.positives.map((c) => Array.from(c.truth.boxes)),
+    )
+  })
+  it("gives an image without ground truth (or with crowds only) no chip", () => {
+    assert.strictEqual(chipImage(image(200, 100, []), config, { seed: 1, epoch: 0 }).positives.length, 0)
+    const crowds = image(200, 100, boxes, { crowd: [1, 1] })
+    assert.strictEqual(chipImage(crowds, { ...config, crowd: "ignore" }, { seed: 1, epoch: 0 }).positives.length, 0)
+  })
+  it("refuses a chip smaller than a scaled image with a RangeError naming the image and scale", () => {
+    assert.throws(
+      () => chipImage(image(200, 100, boxes), { ...config, chipSize: 384 }, { seed: 1, epoch: 0 }),
+      RangeError,
+      "Cannot place a whole-image chip on image 7: chipSize must hold the image at scale 0 (400x200 px), current value is 384",
+    )
+  })
+})
+
+describe("chipImage() with out-of-range boxes valid", () => {
+  it("places the same chips and trains F (size 25, range [40, inf)) as valid; other chips' boxes stay ignored", () => {
+    for (const mode of ["reference", "paper"] as const) {
+      const ignore = single(mode, [40, -1])
+      const valid: ChipConfig = { ...ignore, outOfRange: "valid" }
+      const a = chipImage(image(1024, 1024, scene), ignore, { seed: 3, epoch: 0 })
+      const b = chipImage(image(1024, 1024, scene), valid, { seed: 3, epoch: 0 })
+      assert.deepStrictEqual(
+        b.positives.map((c) => c.grid),
+        a.positives.map((c) => c.grid),
+        mode,
+      )
+      const before = reasons(byOrigin(a.positives).get("0,0")!)
+      const after = reasons(byOrigin(b.positives).get("0,0")!)
+      assert.deepStrictEqual(after, { ...before, 4: IgnoreReason.valid }, mode)
+      // E is in range but held whole by (256, 256) only: otherChip (reference) or cut (paper) in (0, 0) still.
+      assert.strictEqual(after[2], mode === "reference" ? IgnoreReason.otherChip : IgnoreReason.cut)
+      for (const c of b.positives) assert.deepStrictEqual(c.validRange, [-1, -1])
+      for (const c of a.positives) assert.deepStrictEqual(c.validRange, [40, -1])
+    }
   })
 })
 
@@ -289,6 +392,51 @@ describe("chipImage() properties", () => {
             assert.strictEqual(t.valid[k], t.reason[k] === IgnoreReason.valid ? 1 : 0)
           }
         }
+      },
+      { arbitrary: { runs: 30 } },
+    )
+  }
+  it.prop(
+    "whole-image: one chip a scale holding the whole scaled image, every kept box valid but crowds",
+    [seedArb],
+    ([seed]) => {
+      const img = randomImage(seed, 20)
+      const scales = [{ factor: 2 }, { factor: 1 }, { factor: 0.5 }]
+      const chipSize = wholeImageChipSize([[img.width, img.height]], { scales, multiple: 16 })
+      const config = Result.getOrThrow(
+        chipConfig({ mode: "paper", sampling: "whole-image", scales, chipSize, crowd: "ignore" }),
+      )
+      const out = chipImage(img, config, { seed, epoch: 0 })
+      const gt = img.crowd.reduce((n, c) => n + (c === 0 ? 1 : 0), 0)
+      assert.strictEqual(out.positives.length, gt === 0 ? 0 : 3)
+      assert.strictEqual(out.negatives.length, 0)
+      for (const c of out.positives) {
+        assert.deepStrictEqual(c.grid, [0, 0, out.scaledWidth[c.scaleIndex] - 1, out.scaledHeight[c.scaleIndex] - 1])
+        for (let k = 0; k < c.truth.box.length; k++) {
+          assert.strictEqual(c.truth.valid[k], img.crowd[c.truth.box[k]] === 1 ? 0 : 1)
+        }
+      }
+    },
+    { arbitrary: { runs: 30 } },
+  )
+  for (const mode of ["reference", "paper"] as const) {
+    it.prop(
+      `${mode}: outOfRange "valid" places the same chips and turns exactly the out-of-range boxes valid`,
+      [seedArb],
+      ([seed]) => {
+        const img = randomImage(seed, 40)
+        const ignore = Result.getOrThrow(chipConfig({ mode }))
+        const a = chipImage(img, ignore, { seed, epoch: 2 })
+        const b = chipImage(img, { ...ignore, outOfRange: "valid" }, { seed, epoch: 2 })
+        const chips = (o: typeof a) => [...o.positives, ...o.negatives]
+        assert.deepStrictEqual(
+          chips(b).map((c) => [c.negative, c.scaleIndex, ...c.grid]),
+          chips(a).map((c) => [c.negative, c.scaleIndex, ...c.grid]),
+        )
+        chips(a).forEach((c, d) => {
+          const expected = Array.from(c.truth.reason, (r) => (r === IgnoreReason.outOfRange ? IgnoreReason.valid : r))
+          assert.deepStrictEqual(Array.from(chips(b)[d].truth.reason), expected)
+        })
       },
       { arbitrary: { runs: 30 } },
     )

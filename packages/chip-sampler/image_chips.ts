@@ -4,7 +4,7 @@ import { eligibility, gridOf, group, pick, scaledAt, type Workspace, workspace }
 import { candidateBox } from "./candidates.ts"
 import { chipStride } from "./chip_stride.ts"
 import { chipTruth, visitChipBoxes } from "./chip_truth.ts"
-import type { ChipConfig } from "./config.ts"
+import { type ChipConfig, trainsEveryBox } from "./config.ts"
 import { greedyCover } from "./greedy_cover.ts"
 import type { Draft } from "./sampling_strategy.ts"
 import { type Chip, IgnoreReason, type ImageBoxes, type ImageChips, type SampledChipTruth } from "./types.ts"
@@ -20,6 +20,8 @@ export interface ChipImageOptions {
   /** The greedy cover implementation; default `greedyCover` (benchmarks pass the naive one, same result). */
   readonly cover?: typeof greedyCover | undefined
 }
+
+const unbounded: ValidRange = [-1, -1]
 
 /** A chip whose ground truth is built on first use (statistics never need its arrays). */
 class ImageChip implements Chip {
@@ -47,7 +49,7 @@ class ImageChip implements Chip {
     this.x2 = draft.grid[2] / scale
     this.y2 = draft.grid[3] / scale
     this.flip = work.image.flip
-    this.validRange = work.config.validRanges[draft.scaleIndex]
+    this.validRange = trainsEveryBox(work.config) ? unbounded : work.config.validRanges[draft.scaleIndex]
     this.#truthOf = truthOf
   }
 
@@ -60,7 +62,8 @@ class ImageChip implements Chip {
 /**
  * Positive and negative chips of one image in one epoch (docs/sniper.md sections 2 and 3), with each chip's
  * ground truth. Deterministic in (config, image, seed, epoch): the image's random stream is keyed by (seed,
- * epoch, image id, flip), so it does not depend on which other images are chipped, or in what order.
+ * epoch, image id, flip), so it does not depend on which other images are chipped, or in what order. With
+ * `sampling: "whole-image"`, one chip per scale holds the whole scaled image, every box valid.
  */
 export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipImageOptions): ImageChips {
   const { seed, epoch } = options
@@ -75,18 +78,20 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
     cover: options.cover ?? greedyCover,
   })
   const nScales = work.scales.scale.length
+  const whole = config.sampling === "whole-image"
   const eligibleAnywhere = new Uint8Array(work.gtCount)
   let eligiblePairs = 0
   let coveredPairs = 0
   for (let i = 0; i < nScales; i++) {
     const first = work.drafts.length
-    const pairs = coverEligible(work, i, eligibleAnywhere)
+    const pairs = whole ? wholeImageChip(work, i, eligibleAnywhere) : coverEligible(work, i, eligibleAnywhere)
     eligiblePairs += pairs.eligible
     coveredPairs += pairs.covered
-    placeAssignable(work, i, first)
+    if (!whole) placeAssignable(work, i, first)
   }
   const positives = work.drafts.length
-  const candidates = (options.negatives ?? image.proposals.length > 0) ? negativeCandidates(work) : []
+  const mine = !whole && (options.negatives ?? image.proposals.length > 0)
+  const candidates = mine ? negativeCandidates(work) : []
   const take = sampleNegatives(candidates, config.negativesPerImage, work.prng)
   const chips = finishChips(work, { positives, negatives: candidates.slice(0, take) })
   return {
@@ -109,12 +114,14 @@ export function chipImage(image: ImageBoxes, config: ChipConfig, options: ChipIm
   }
 }
 
+/** (box, scale) pairs of one scale: boxes eligible for positive chips there, and those inside one. */
+interface ScalePairs {
+  readonly eligible: number
+  readonly covered: number
+}
+
 /** Positive chips of scale i: the greedy cover of the ground truth eligible there (docs/sniper.md section 2). */
-function coverEligible(
-  work: Workspace,
-  i: number,
-  eligibleAnywhere: Uint8Array,
-): { readonly eligible: number; readonly covered: number } {
+function coverEligible(work: Workspace, i: number, eligibleAnywhere: Uint8Array): ScalePairs {
   const { gtCount, wanted, mask } = work
   work.strategy.eligible(work.measures, gtCount, { ...eligibility(work, i), rule: "chips" }, mask)
   let m = 0
@@ -131,6 +138,25 @@ function coverEligible(
   let covered = 0
   for (const by of picked.coveredBy) if (by >= 0) covered++
   return { eligible: m, covered }
+}
+
+/**
+ * The whole-image chip of scale i: the scaled image's own corners, zero-padded to the chip (as when the image is
+ * smaller than a chip); every ground-truth box is covered there. None for an image without ground truth (the
+ * reference trains on no such image, docs/sniper.md section 4).
+ */
+function wholeImageChip(work: Workspace, i: number, eligibleAnywhere: Uint8Array): ScalePairs {
+  const { image, config, scales } = work
+  if (work.gtCount === 0) return { eligible: 0, covered: 0 }
+  const [w, h] = [scales.width[i], scales.height[i]]
+  if (w > config.chipSize || h > config.chipSize) {
+    throw new RangeError(
+      `Cannot place a whole-image chip on image ${image.id}: chipSize must hold the image at scale ${i} (${w}x${h} px), current value is ${config.chipSize}`,
+    )
+  }
+  work.drafts.push({ negative: false, scaleIndex: i, grid: [0, 0, w - 1, h - 1] })
+  eligibleAnywhere.fill(1)
+  return { eligible: work.gtCount, covered: work.gtCount }
 }
 
 /** Places the boxes (ground truth and proposals) eligible at scale i in its positive chips `drafts[first ..]`. */
@@ -198,10 +224,13 @@ function finishChips(
 ): { readonly positives: Array<Chip>; readonly negatives: Array<Chip>; readonly validBoxes: number } {
   const { image, config, drafts, rowOf, count, assignable } = work
   const reasonAt = work.strategy.validity(work.placement)
+  const outOfRange = config.outOfRange === "valid" ? IgnoreReason.valid : IgnoreReason.outOfRange
+  const whole = config.sampling === "whole-image"
   // Why image box j is (not) valid in draft d.
   const reasonIn = (d: number, j: number): IgnoreReason => {
+    if (whole) return IgnoreReason.valid
     const at = drafts[d].scaleIndex * count + rowOf[j]
-    return assignable[at] === 0 ? IgnoreReason.outOfRange : reasonAt(d, at)
+    return assignable[at] === 0 ? outOfRange : reasonAt(d, at)
   }
   let current = 0
   const validAnywhere = new Uint8Array(rowOf.length)

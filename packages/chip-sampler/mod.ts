@@ -10,6 +10,10 @@
  * uncovered (`coverage` < 1); reference mode still makes it valid, cropped, in the chip holding most of it
  * (if that overlap passes the size bound); paper mode ignores it (`cut`).
  *
+ * For comparison, two switches turn SNIPER off in parts: `sampling: "whole-image"` trains on whole images (one
+ * chip per scale, every box valid: plain single- or multi-scale training) and `outOfRange: "valid"` trains the
+ * boxes outside a chip's valid range instead of ignoring them (no scale normalization).
+ *
  * ```ts
  * import { Result } from "effect"
  * import { chipConfig, chipImage, imageBoxes } from "@sniper/chip-sampler"
@@ -24,7 +28,7 @@
 export type { CandidateGrid } from "./candidates.ts"
 export { candidateBox, candidateBoxes, candidateChips, candidateContains } from "./candidates.ts"
 export type { ChipStats, ChipTally } from "./chip_stats.ts"
-export { chipStats, emptyTally, statsOf, tallyImage } from "./chip_stats.ts"
+export { chipImagePixels, chipStats, emptyTally, statsOf, tallyImage } from "./chip_stats.ts"
 export type { ChipStreamOptions } from "./chip_stream.ts"
 export { chipStream } from "./chip_stream.ts"
 export { chipStride } from "./chip_stride.ts"
@@ -38,8 +42,11 @@ export {
   defaultChipConfig,
   factorScales,
   Mode,
+  OutOfRange,
   resolutionScales,
+  Sampling,
   ScaleSpec,
+  trainsEveryBox,
 } from "./config.ts"
 export { datasetImage } from "./dataset_image.ts"
 export { chipOverlay, DrawError, drawChips } from "./draw_chips.ts"
@@ -58,3 +65,4 @@ export type { Draft, Placement, SamplingStrategy, ScaleGroup } from "./sampling_
 export { paperStrategy, referenceStrategy, samplingStrategy } from "./sampling_strategy.ts"
 export type { Chip, ImageBoxes, ImageChips, SampledChipTruth } from "./types.ts"
 export { IgnoreReason } from "./types.ts"
+export { wholeImageChipSize } from "./whole_image_chip_size.ts"

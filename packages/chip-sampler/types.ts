@@ -61,7 +61,8 @@ export interface Chip {
   /** Corners on the scaled image's integer grid, inclusive. */
   readonly grid: readonly [x1: number, y1: number, x2: number, y2: number]
   readonly flip: boolean
-  /** Its scale's valid range, `[lo, hi)` on box size in original px (-1 = unbounded). */
+  /** Its scale's valid range, `[lo, hi)` on box size in original px (-1 = unbounded); [-1, -1] when the config
+   * trains every box as valid (`trainsEveryBox`), so that proposals of every size are kept too. */
   readonly validRange: ValidRange
   readonly truth: SampledChipTruth
 }

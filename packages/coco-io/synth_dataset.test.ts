@@ -8,7 +8,7 @@ import { afterAll } from "vitest"
 import { decodeImage } from "./image_decode.ts"
 import { imageRefOf } from "./image_ref.ts"
 import { loadDataset } from "./load_dataset.ts"
-import { synthScene, writeSynthDataset } from "./synth_dataset.ts"
+import { type SynthOptions, synthScene, writeSynthDataset } from "./synth_dataset.ts"
 
 const made: Array<string> = []
 afterAll(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))))
@@ -111,9 +111,27 @@ describe("writeSynthDataset()", () => {
       }),
     60_000,
   )
+  it.effect(
+    "draws the long side from longSide and keeps the boxes inside the images",
+    () =>
+      Effect.gen(function* () {
+        const out = yield* temp
+        yield* writeSynthDataset(out, { images: 6, seed: 4, valFraction: 0.5, longSide: [128, 192] })
+        for (const split of ["train", "val"] as const) {
+          const dataset = yield* loadDataset(join(out, "annotations", `instances_${split}.json`))
+          for (let row = 0; row < dataset.images.count; row++) {
+            const [w, h] = [dataset.images.width[row], dataset.images.height[row]]
+            assert.isTrue(Math.max(w, h) >= 128 && Math.max(w, h) <= 192, `${w}x${h}`)
+            const image = yield* decodeImage(join(out, "images", split), imageRefOf(dataset, row))
+            assert.deepStrictEqual([image.width, image.height], [w, h])
+          }
+        }
+      }),
+    60_000,
+  )
   it.effect("refuses bad options with a SynthOptionsError naming the option, writing nothing", () =>
     Effect.gen(function* () {
-      const problem = (options: { images: number; seed: number; valFraction?: number }) =>
+      const problem = (options: SynthOptions) =>
         writeSynthDataset("/nonexistent", options).pipe(
           Effect.flip,
           Effect.map((e) => (e._tag === "SynthOptionsError" ? e.message : e._tag)),
@@ -134,6 +152,11 @@ describe("writeSynthDataset()", () => {
         yield* problem({ images: 2, seed: 1, valFraction: 1 }),
         "Cannot generate data set: valFraction must be in [0, 1), got 1",
       )
+      assert.strictEqual(
+        yield* problem({ images: 2, seed: 1, longSide: [200, 100] }),
+        "Cannot generate data set: longSide must be two integers min <= max, min at least 64, got [200, 100]",
+      )
+      assert.include(yield* problem({ images: 2, seed: 1, longSide: [32, 100] }), "got [32, 100]")
     }),
   )
 })
@@ -157,6 +180,28 @@ describe("synthScene()", () => {
     }
     assert.isAtLeast(withLarge, 16, "most scenes have an object over 45% of the short side")
     assert.strictEqual(categories.size, 6)
+  })
+  it("keeps the embedded data set's scenes: the default options draw exactly what they drew before options existed", () => {
+    const digest = createHash("sha256")
+    for (let i = 0; i < 20; i++) {
+      const scene = synthScene(7, i)
+      digest.update(JSON.stringify({ ...scene, noise: { ...scene.noise, rgb: Array.from(scene.noise.rgb) } }))
+    }
+    assert.strictEqual(digest.digest("hex"), "468e18e2f4402bb8958754db29b7159efc17551a97587029508184e1817312ac")
+  })
+  it("spans tiny to nearly whole-image objects on small images too (long side 128..192)", () => {
+    let tiny = 0
+    for (let i = 0; i < 40; i++) {
+      const scene = synthScene(3, i, { longSide: [128, 192] })
+      const long = Math.max(scene.width, scene.height)
+      assert.isTrue(long >= 128 && long <= 192, `scene ${i}: ${scene.width}x${scene.height}`)
+      assert.isAtLeast(scene.objects.length, 2)
+      for (const { box } of scene.objects) {
+        assert.isTrue(box[0] >= 0 && box[1] >= 0 && box[2] <= scene.width && box[3] <= scene.height)
+        if (Math.sqrt((box[2] - box[0]) * (box[3] - box[1])) < 16) tiny++
+      }
+    }
+    assert.isAtLeast(tiny, 40, "about one tiny object a scene or more")
   })
   it("is a function of (seed, index) only", () => {
     assert.deepStrictEqual(synthScene(5, 3), synthScene(5, 3))

@@ -3,7 +3,7 @@ import { join } from "node:path"
 import { Prng } from "@sniper/random"
 import { Effect, Schema } from "effect"
 import { renderScene } from "./synth_render.ts"
-import { makeScene, type Scene, type SceneObject } from "./synth_scene.ts"
+import { defaultSceneOptions, makeScene, type Scene, type SceneObject, type SceneOptions } from "./synth_scene.ts"
 import { synthCategories } from "./synth_shapes.ts"
 
 /** Options of the synthetic data set that cannot make one (from a config file or flags, so a failure, not a
@@ -37,6 +37,8 @@ export interface SynthOptions {
   readonly seed: number
   /** Share of the images in the val split (the last ones); default 0.2. */
   readonly valFraction?: number
+  /** Range of the images' long side in px, inclusive; default 480..1600. Objects scale with the image. */
+  readonly longSide?: SceneOptions["longSide"]
   /** Called after each image is written. */
   readonly onProgress?: (done: number, total: number) => void
 }
@@ -58,10 +60,13 @@ export interface SynthSummary {
   readonly bytes: number
 }
 
-/** The scene of image `index` (0-based) for `seed`: depends on nothing else. */
-export function synthScene(seed: number, index: number): Scene {
-  return makeScene(new Prng([seed, index]))
+/** The scene of image `index` (0-based) for `seed`: depends on nothing else (and the options). */
+export function synthScene(seed: number, index: number, options: SceneOptions = defaultSceneOptions): Scene {
+  return makeScene(new Prng([seed, index]), options)
 }
+
+/** Smallest long side: the short side (0.6 of it or more) must exceed 16 / 0.6 px, the range objects are drawn from. */
+export const minSynthSide = 64
 
 const r2 = (v: number) => Math.round(v * 100) / 100
 
@@ -146,6 +151,21 @@ export const writeSynthDataset = Effect.fn("writeSynthDataset")(function* (out: 
   if (!(valFraction >= 0 && valFraction < 1)) {
     return yield* new SynthOptionsError({ option: "valFraction", problem: `must be in [0, 1), got ${valFraction}` })
   }
+  const longSide = options.longSide ?? defaultSceneOptions.longSide
+  const [shortest, longest] = longSide
+  if (
+    !(
+      Number.isSafeInteger(shortest) &&
+      Number.isSafeInteger(longest) &&
+      minSynthSide <= shortest &&
+      shortest <= longest
+    )
+  ) {
+    return yield* new SynthOptionsError({
+      option: "longSide",
+      problem: `must be two integers min <= max, min at least ${minSynthSide}, got [${shortest}, ${longest}]`,
+    })
+  }
   const valCount = Math.min(total - 1, Math.round(total * valFraction))
   const write = (path: string, data: string | Uint8Array) =>
     Effect.tryPromise({
@@ -166,7 +186,7 @@ export const writeSynthDataset = Effect.fn("writeSynthDataset")(function* (out: 
     Array.from({ length: total }, (_, index) => index),
     (index) =>
       Effect.gen(function* () {
-        const scene = synthScene(seed, index)
+        const scene = synthScene(seed, index, { longSide })
         const split = index < total - valCount ? "train" : "val"
         const encoded = yield* renderScene(scene)
         yield* write(join(out, "images", split, fileName(index + 1, scene)), encoded)

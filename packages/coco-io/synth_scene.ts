@@ -224,12 +224,21 @@ export function placeObjects(
   return placed.map((p) => p.object)
 }
 
+/** What a scene may vary: the range its long side is drawn from, in px (inclusive). */
+export interface SceneOptions {
+  readonly longSide: readonly [min: number, max: number]
+}
+
+/** The embedded data set's images: long side 480..1600 px. */
+export const defaultSceneOptions: SceneOptions = { longSide: [480, 1600] }
+
 /**
- * Lays out one synthetic image: size (long side 480..1600), a noise + clutter background, and 3 to 16 objects of
- * sizes from under 16 px to nearly the whole image, larger ones drawn first (see `placeObjects`).
+ * Lays out one synthetic image: size (long side in `longSide`, short side 0.6..1 of it), a noise + clutter
+ * background, and 3 to 16 objects of sizes from 6..16 px to nearly the whole image, larger ones drawn first (see
+ * `placeObjects`).
  */
-export function makeScene(prng: Prng): Scene {
-  const long = prng.int(480, 1600)
+export function makeScene(prng: Prng, options: SceneOptions = defaultSceneOptions): Scene {
+  const long = prng.int(options.longSide[0], options.longSide[1])
   const short = Math.round(long * prng.uniform(0.6, 1))
   const [width, height] = prng.next() < 0.7 ? [long, short] : [short, long]
   const format = prng.next() < 0.15 ? "png" : "jpg"

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { type Proposals, proposalsFromDetections } from "@sniper/chip-sampler"
 import { type Dataset, readDetections } from "@sniper/coco-io"
-import { type ProgressMode, planEpoch, type TrainConfig, train } from "@sniper/trainer"
+import { type ProgressMode, planEpoch, StepRunner, type TrainConfig, train, workersFor } from "@sniper/trainer"
 import { Effect, Schema } from "effect"
 import { armConfig, withEpochs } from "./arm_config.ts"
 import { ArmRecord, recordFile } from "./arm_record.ts"
@@ -70,14 +70,26 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
           yield* Effect.logInfo(
             `${what}: the short-schedule RPN for negative chips (${epochCount(negatives.rpnEpochs)})`,
           )
-          // One detector step after the RPN stage: the trainer writes the proposals before its first step.
+          // The RPN stage's steps (its epochs of positive chips, as the trainer plans them) and one detector step:
+          // the trainer writes the proposals before its first detector step, and maxSteps counts both stages.
           const stage: TrainConfig = {
             ...config,
             name: `${config.name} (RPN stage)`,
             negatives: { rpnEpochs: negatives.rpnEpochs },
             optimizer: { ...config.optimizer, decayEpochs: [] },
           }
-          yield* train({ config: stage, runDir: stageDir, dataDir: data.dir, maxSteps: 1, evaluate: false })
+          let rpnSteps = 0
+          for (let epoch = 0; epoch < negatives.rpnEpochs; epoch++) {
+            const plan = planEpoch(trainSet, config.chips, { seed: config.seed, epoch, flip: config.flip })
+            rpnSteps += Math.ceil(plan.chipCount / config.chipsPerBatch)
+          }
+          yield* train({
+            config: stage,
+            runDir: stageDir,
+            dataDir: data.dir,
+            maxSteps: rpnSteps + 1,
+            evaluate: false,
+          }).pipe(Effect.provide(StepRunner.layerFor(workersFor(stage))))
         }
         proposals = proposalsFromDetections(trainSet, yield* readDetections(path, trainSet), path)
         config = { ...config, negatives: { ...negatives, proposals: path } }
@@ -97,7 +109,7 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
         runDir,
         dataDir: data.dir,
         progress: job.progress,
-      })
+      }).pipe(Effect.provide(StepRunner.layerFor(workersFor(config))))
       if (!result.finished || result.stats === undefined) {
         return yield* new ArmUnfinished({ runDir, problem: "the trainer stopped before its evaluation" })
       }

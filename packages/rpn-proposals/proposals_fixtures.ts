@@ -9,7 +9,9 @@ export async function readyBackend(): Promise<string> {
   return info.backend
 }
 
-/** `postNmsTopK` proposals per scale. */
+/** `postNmsTopK` proposals per scale. The same tiny detector as inference's test fixtures, repeated on purpose:
+ * packages expose only `mod.ts`, and the shared testing package cannot depend on detector-model (tensor-runtime
+ * depends on files, whose tests use testing). */
 export function tinyDetector(postNmsTopK: number, seed = 1): Detector {
   const config = Effect.runSync(
     decodeDetectorConfig({

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs"
 import { join } from "node:path"
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
 import { readTrainConfig } from "./_train_config.ts"
 import { UsageError } from "./_usage.ts"
-import { lazyImport } from "./lazy_import.ts"
+import { lazyImport, lazyTensorRuntime } from "./lazy_import.ts"
 
 /**
  * `sniper proposals --run-dir DIR`: SNIPER's proposals for negative chips (docs/sniper.md section 3 step 2) from a run
@@ -93,16 +93,7 @@ export const proposals = Command.make(
       yield* Console.log(
         `${result.proposals} proposals of ${result.images} images (${(result.proposals / Math.max(1, result.images)).toFixed(1)} per image) in ${result.seconds.toFixed(1)} s: ${out}`,
       )
-    }).pipe(
-      Effect.provide(
-        Layer.unwrap(
-          Effect.map(
-            lazyImport(() => import("@sniper/tensor-runtime")),
-            (m) => m.TensorRuntime.layerQuiet,
-          ),
-        ),
-      ),
-    ),
+    }).pipe(Effect.provide(lazyTensorRuntime)),
 ).pipe(
   Command.withDescription(
     "Proposals for negative chips: a run's RPN on every image at its test scales, written as a COCO results file",

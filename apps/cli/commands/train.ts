@@ -1,9 +1,9 @@
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
 import { presetNames, trainSetup } from "./_train_setup.ts"
 import { UsageError } from "./_usage.ts"
-import { lazyImport } from "./lazy_import.ts"
+import { lazyImport, lazyTensorRuntime } from "./lazy_import.ts"
 
 const path = (name: string, description: string) =>
   Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
@@ -93,16 +93,7 @@ export const train = Command.make(
         `${result.finished ? "finished" : "stopped"}: ${result.steps} steps in ${result.seconds.toFixed(0)} s, run folder ${result.runDir}` +
           (result.stats === undefined ? "" : `, AP ${result.stats[0].toFixed(3)}, AP50 ${result.stats[1].toFixed(3)}`),
       )
-    }).pipe(
-      Effect.provide(
-        Layer.unwrap(
-          Effect.map(
-            lazyImport(() => import("@sniper/tensor-runtime")),
-            (m) => m.TensorRuntime.layerQuiet,
-          ),
-        ),
-      ),
-    ),
+    }).pipe(Effect.provide(lazyTensorRuntime)),
 ).pipe(
   Command.withDescription(
     "Train a SNIPER detector (chips re-drawn every epoch), checkpointing as it goes, then evaluate it at several scales. detector.numClasses comes from the training data's categories unless --config (or the resumed config.json) sets it. Exit codes: 0 done, 1 failed, 2 bad flags, 130 interrupted (the run folder resumes)",

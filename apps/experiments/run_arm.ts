@@ -2,7 +2,7 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { type Proposals, proposalsFromDetections } from "@sniper/chip-sampler"
 import { type Dataset, readDetections } from "@sniper/coco-io"
-import { type ProgressMode, planEpoch, type TrainConfig, train } from "@sniper/trainer"
+import { type ProgressMode, planEpoch, type TrainConfig, type TrainOptions, train } from "@sniper/trainer"
 import { Effect, Schema } from "effect"
 import { armConfig, withEpochs } from "./arm_config.ts"
 import { ArmRecord, recordFile } from "./arm_record.ts"
@@ -29,6 +29,11 @@ export interface ArmJob {
 
 /** The trainer's name for a run folder's proposals of the training images. */
 const proposalsFile = "proposals_train.json"
+
+/** The trainer's run: the one place the experiments call it. */
+function trainRun(options: TrainOptions) {
+  return train(options)
+}
 
 /** Whether `runDir` holds a finished arm: the trainer's metrics.json and the runner's record. */
 export function armDone(runDir: string): boolean {
@@ -70,14 +75,18 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
           yield* Effect.logInfo(
             `${what}: the short-schedule RPN for negative chips (${epochCount(negatives.rpnEpochs)})`,
           )
-          // One detector step after the RPN stage: the trainer writes the proposals before its first step.
           const stage: TrainConfig = {
             ...config,
             name: `${config.name} (RPN stage)`,
+            epochs: 1,
             negatives: { rpnEpochs: negatives.rpnEpochs },
             optimizer: { ...config.optimizer, decayEpochs: [] },
           }
-          yield* train({ config: stage, runDir: stageDir, dataDir: data.dir, maxSteps: 1, evaluate: false })
+          // The step limit counts the RPN stage's steps: the run stops when its proposals are written.
+          const rpnSteps = Array.from({ length: negatives.rpnEpochs }, (_, epoch) =>
+            Math.ceil(epochPixels(trainSet, config, { epoch }).chips / config.chipsPerBatch),
+          ).reduce((a, b) => a + b, 0)
+          yield* trainRun({ config: stage, runDir: stageDir, dataDir: data.dir, maxSteps: rpnSteps, evaluate: false })
         }
         proposals = proposalsFromDetections(trainSet, yield* readDetections(path, trainSet), path)
         config = { ...config, negatives: { ...negatives, proposals: path } }
@@ -92,7 +101,7 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
       yield* Effect.logInfo(
         `${what}: ${epochCount(epochs)}, ${training.chips} chips of ${config.chips.chipSize} px, ${(training.inputPixels / 1e6).toFixed(1)} M input px (budget ${unit} ${formatAmount(job.target)}, this arm ${formatAmount(training[unit])})`,
       )
-      const result = yield* train({
+      const result = yield* trainRun({
         config: withEpochs(config, { epochs, decayAt: experiment.decayAt }),
         runDir,
         dataDir: data.dir,

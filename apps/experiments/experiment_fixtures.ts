@@ -1,5 +1,9 @@
-/** Test support: a two-image data set held in memory, and prepared-data paths that name no files. */
+/** Test support: temporary folders, a two-image data set held in memory, prepared-data paths that name no files. */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import type { Dataset } from "@sniper/coco-io"
+import { afterAll } from "vitest"
 import type { PreparedData } from "./synthetic_data.ts"
 
 /** Image 1: 200 x 100 px with a 50 x 50 box; image 2: 100 x 50 px with a 30 x 20 box; one category. */
@@ -36,4 +40,16 @@ export const nowhereData: PreparedData = {
   recipe: { images: 10, seed: 1, valFraction: 0.4, longSide: [128, 192] },
   train: { annotations: "/data/annotations/instances_train.json", images: "/data/images/train" },
   val: { annotations: "/data/annotations/instances_val.json", images: "/data/images/val" },
+}
+
+const made: Array<string> = []
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A fresh folder under the system's temporary one, removed after the test file's tests. */
+export function temporary(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
 }

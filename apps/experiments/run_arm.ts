@@ -2,7 +2,15 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { type Proposals, proposalsFromDetections } from "@sniper/chip-sampler"
 import { type Dataset, readDetections } from "@sniper/coco-io"
-import { type ProgressMode, planEpoch, StepRunner, type TrainConfig, train, workersFor } from "@sniper/trainer"
+import {
+  type ProgressMode,
+  planEpoch,
+  StepRunner,
+  type TrainConfig,
+  type TrainOptions,
+  train,
+  workersFor,
+} from "@sniper/trainer"
 import { Effect, Schema } from "effect"
 import { armConfig, withEpochs } from "./arm_config.ts"
 import { ArmRecord, recordFile } from "./arm_record.ts"
@@ -29,6 +37,11 @@ export interface ArmJob {
 
 /** The trainer's name for a run folder's proposals of the training images. */
 const proposalsFile = "proposals_train.json"
+
+/** The trainer's run: the one place the experiments call it, its passes on every core (same numbers as one). */
+function trainRun(options: TrainOptions) {
+  return train(options).pipe(Effect.provide(StepRunner.layerFor(workersFor(options.config))))
+}
 
 /** Whether `runDir` holds a finished arm: the trainer's metrics.json and the runner's record. */
 export function armDone(runDir: string): boolean {
@@ -70,26 +83,18 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
           yield* Effect.logInfo(
             `${what}: the short-schedule RPN for negative chips (${epochCount(negatives.rpnEpochs)})`,
           )
-          // The RPN stage's steps (its epochs of positive chips, as the trainer plans them) and one detector step:
-          // the trainer writes the proposals before its first detector step, and maxSteps counts both stages.
           const stage: TrainConfig = {
             ...config,
             name: `${config.name} (RPN stage)`,
+            epochs: 1,
             negatives: { rpnEpochs: negatives.rpnEpochs },
             optimizer: { ...config.optimizer, decayEpochs: [] },
           }
-          let rpnSteps = 0
-          for (let epoch = 0; epoch < negatives.rpnEpochs; epoch++) {
-            const plan = planEpoch(trainSet, config.chips, { seed: config.seed, epoch, flip: config.flip })
-            rpnSteps += Math.ceil(plan.chipCount / config.chipsPerBatch)
-          }
-          yield* train({
-            config: stage,
-            runDir: stageDir,
-            dataDir: data.dir,
-            maxSteps: rpnSteps + 1,
-            evaluate: false,
-          }).pipe(Effect.provide(StepRunner.layerFor(workersFor(stage))))
+          // The step limit counts the RPN stage's steps: the run stops when its proposals are written.
+          const rpnSteps = Array.from({ length: negatives.rpnEpochs }, (_, epoch) =>
+            Math.ceil(epochPixels(trainSet, config, { epoch }).chips / config.chipsPerBatch),
+          ).reduce((a, b) => a + b, 0)
+          yield* trainRun({ config: stage, runDir: stageDir, dataDir: data.dir, maxSteps: rpnSteps, evaluate: false })
         }
         proposals = proposalsFromDetections(trainSet, yield* readDetections(path, trainSet), path)
         config = { ...config, negatives: { ...negatives, proposals: path } }
@@ -104,12 +109,12 @@ export const runArm = Effect.fn("runArm")(function* (job: ArmJob) {
       yield* Effect.logInfo(
         `${what}: ${epochCount(epochs)}, ${training.chips} chips of ${config.chips.chipSize} px, ${(training.inputPixels / 1e6).toFixed(1)} M input px (budget ${unit} ${formatAmount(job.target)}, this arm ${formatAmount(training[unit])})`,
       )
-      const result = yield* train({
+      const result = yield* trainRun({
         config: withEpochs(config, { epochs, decayAt: experiment.decayAt }),
         runDir,
         dataDir: data.dir,
         progress: job.progress,
-      }).pipe(Effect.provide(StepRunner.layerFor(workersFor(config))))
+      })
       if (!result.finished || result.stats === undefined) {
         return yield* new ArmUnfinished({ runDir, problem: "the trainer stopped before its evaluation" })
       }

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect, Logger } from "effect"
+import { temporary } from "./experiment_fixtures.ts"
 import { quickExperiment } from "./quick.ts"
 import { runExperiment } from "./run_experiment.ts"
 import { sniperVsPyramid } from "./sniper_vs_pyramid.ts"
@@ -39,7 +39,7 @@ describe("sniper-vs-pyramid --quick", () => {
     "runs every arm end to end, summarizes their metrics, and gives the same numbers again when rerun or resumed",
     () =>
       Effect.gen(function* () {
-        const first = mkdtempSync(join(tmpdir(), "experiment-a-"))
+        const first = temporary("experiment-a-")
         const run = experimentCli(["sniper-vs-pyramid", "--quick", "--out", first])
         assert.strictEqual(run.status, 0, run.stderr.slice(-2000))
         const a = join(first, "sniper-vs-pyramid-quick")
@@ -77,7 +77,7 @@ describe("sniper-vs-pyramid --quick", () => {
         assert.isTrue(existsSync(join(a, "sniper-negatives", "seed-1", "rpn-stage", "proposals_train.json")))
 
         // The same experiment in a second folder, in this process: the same data set and numbers.
-        const second = mkdtempSync(join(tmpdir(), "experiment-b-"))
+        const second = temporary("experiment-b-")
         const b = join(second, "sniper-vs-pyramid-quick")
         const again = () =>
           runExperiment(experiment, { out: second, progress: "lines" }).pipe(
@@ -105,7 +105,7 @@ describe("sniper-vs-pyramid --quick", () => {
     240_000,
   )
   it("refuses bad flags with exit code 2 and plans without training", () => {
-    const out = mkdtempSync(join(tmpdir(), "experiment-cli-"))
+    const out = temporary("experiment-cli-")
     const seeds = experimentCli(["sniper-vs-pyramid", "--quick", "--seeds", "0", "--out", out])
     assert.strictEqual(seeds.status, 2)
     assert.include(seeds.stderr, "experiment: Cannot run the experiment: --seeds must be at least 1, got 0")

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { loadDataset } from "@sniper/coco-io"
 import { Effect, Logger } from "effect"
+import { temporary } from "./experiment_fixtures.ts"
 import { prepareData } from "./synthetic_data.ts"
 
 const quiet = Effect.provide(Logger.layer([]))
@@ -13,7 +13,7 @@ describe("prepareData()", () => {
     "generates the recipe's data set once, reuses it, and generates again for another recipe",
     () =>
       Effect.gen(function* () {
-        const dir = join(mkdtempSync(join(tmpdir(), "experiment-data-")), "data")
+        const dir = join(temporary("experiment-data-"), "data")
         const recipe = { images: 4, seed: 5, valFraction: 0.5, longSide: [96, 128] } as const
         const data = yield* prepareData(dir, recipe)
         const train = yield* loadDataset(data.train.annotations)

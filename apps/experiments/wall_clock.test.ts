@@ -1,14 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { temporary } from "./experiment_fixtures.ts"
 import { withWallClock } from "./wall_clock.ts"
 
 describe("withWallClock()", () => {
   it.live("adds the time of this attempt to what earlier attempts recorded, and saves the total", () =>
     Effect.gen(function* () {
-      const path = join(mkdtempSync(join(tmpdir(), "wall-")), "wall.json")
+      const path = join(temporary("wall-"), "wall.json")
       // 30 ms of sleep, measured against a timer that may fire a millisecond or so early.
       const first = yield* withWallClock(path, Effect.as(Effect.sleep("30 millis"), "done"))
       assert.strictEqual(first.value, "done")

@@ -23,8 +23,8 @@ export interface Matches {
   /** 0-based rank within its image and category, per slot */
   readonly rank: Int32Array
   readonly score: Float64Array
-  /** outcome code per slot, area range and IoU threshold at [(slot * A + a) * T + t]; written only where
-   * `uniform` is MIXED (elsewhere the code is `uniform`'s) */
+  /** outcome code per slot, area range and IoU threshold at [(slot * A + a) * T + t]; written at least wherever
+   * `uniform` is TRUE_POSITIVE or MIXED (a FALSE_POSITIVE or IGNORED `uniform` holds for every threshold) */
   readonly outcome: Uint8Array
   /** per slot and area range at [slot * A + a]: the code shared by all T thresholds, or MIXED */
   readonly uniform: Uint8Array

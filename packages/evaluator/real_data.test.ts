@@ -39,7 +39,7 @@ describe("evaluateBoxes() on real COCO val2017 annotations", () => {
       Effect.gen(function* () {
         const path = sharedDataOrSkip(file, "evaluateBoxes() on real annotations")
         if (path === undefined) return
-        const gt = yield* loadDataset(path)
+        const gt = yield* loadDataset(path, { keepZeroArea: true }) // as pycocotools sees it
         const a = gt.annotations
         const regular = [...Array(a.count).keys()].filter((i) => a.iscrowd[i] === 0)
         const perfect: EvalDetections = {

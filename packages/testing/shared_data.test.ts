@@ -19,14 +19,7 @@ describe("sharedData()", () => {
     assert.isUndefined(sharedData("missing.json"))
     assert.isUndefined(sharedDataOrSkip("missing.json", "this test"))
   })
-})
 
-describe("sharedData() without SNIPER_SHARED_DATA", () => {
-  const saved = process.env.SNIPER_SHARED_DATA
-  afterEach(() => {
-    if (saved === undefined) delete process.env.SNIPER_SHARED_DATA
-    else process.env.SNIPER_SHARED_DATA = saved
-  })
   it("looks in shared/data beside the repository, and says why a test skips", () => {
     delete process.env.SNIPER_SHARED_DATA
     const repository = resolve(fileURLToPath(import.meta.url), "../../..")

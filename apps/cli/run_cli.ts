@@ -6,12 +6,18 @@ const main = fileURLToPath(new URL("./main.ts", import.meta.url))
 /** Runs `sniper ARGS` in a child process on the Node that runs the caller (for tests). */
 export function runCli(
   args: ReadonlyArray<string>,
-  options: { readonly timeoutMs?: number; readonly cwd?: string } = {},
+  options: {
+    readonly timeoutMs?: number
+    readonly cwd?: string
+    /** Variables set on top of this process's environment. */
+    readonly env?: Readonly<Record<string, string>>
+  } = {},
 ) {
   const out = spawnSync(process.execPath, [main, ...args], {
     encoding: "utf8",
     timeout: options.timeoutMs ?? 120_000,
     cwd: options.cwd,
+    env: options.env === undefined ? undefined : { ...process.env, ...options.env },
   })
   return { status: out.status, stdout: out.stdout, stderr: out.stderr }
 }

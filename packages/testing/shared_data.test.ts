@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
 import { afterEach, assert, describe, it } from "@effect/vitest"
 import { sharedData, sharedDataOrSkip } from "./mod.ts"
 
@@ -17,5 +18,23 @@ describe("sharedData()", () => {
     assert.strictEqual(sharedData("a.json"), join(dir, "a.json"))
     assert.isUndefined(sharedData("missing.json"))
     assert.isUndefined(sharedDataOrSkip("missing.json", "this test"))
+  })
+
+  it("looks in shared/data beside the repository, and says why a test skips", () => {
+    delete process.env.SNIPER_SHARED_DATA
+    const repository = resolve(fileURLToPath(import.meta.url), "../../..")
+    const expected = join(repository, "..", "shared", "data")
+    assert.strictEqual(sharedData(), existsSync(expected) ? expected : undefined)
+    const warnings: Array<string> = []
+    const warn = console.warn
+    console.warn = (line: string) => warnings.push(line)
+    try {
+      sharedDataOrSkip("no/such/file.json", "my test")
+    } finally {
+      console.warn = warn
+    }
+    assert.deepStrictEqual(warnings, [
+      "[skip] my test: no/such/file.json is absent from the real-data folder (set SNIPER_SHARED_DATA)",
+    ])
   })
 })

@@ -75,3 +75,17 @@ describe("sniper dataset", () => {
     assert.include(lines[2], "sniper: 2 problems in")
   })
 })
+
+describe("sniper dataset --json", () => {
+  it("prints the problems as one JSON object naming array, index, id and field", { timeout: 120_000 }, () => {
+    const path = write(JSON.stringify(tiny).replace('"area":25', '"area":"x"'))
+    const { status, stdout, stderr } = runCli(["dataset", "--annotations", path, "--json", "--all-problems"])
+    assert.strictEqual(status, 1)
+    const { problems, total } = JSON.parse(stdout)
+    assert.strictEqual(total, 1)
+    assert.deepInclude(problems[0], { array: "annotations", index: 1, id: 2, field: "area" })
+    const line = `Cannot load "${path}": annotations[1] (id 2) field area expected number, got "x"`
+    assert.strictEqual(problems[0].message, line)
+    assert.strictEqual(stderr.trim(), `sniper: ${line}`)
+  })
+})

@@ -11,6 +11,19 @@ describe("formatSeconds() and progressLine()", () => {
     assert.strictEqual(progressLine(40, 40, 2), "40/40 images, 20.0 images/s, done")
     assert.strictEqual(progressLine(0, 40, 0), "0/40 images, 0.00 images/s, ETA unknown")
   })
+  it("round before choosing the unit, never go below 0 s, and give one decimal from 10 images/s", () => {
+    // 59.6 s rounds to a minute, 3599.5 s to an hour; a negative (clock step) reads 0 s
+    assert.deepStrictEqual([59.6, 3599.5, 3600, -3, 86_399].map(formatSeconds), [
+      "1 min 00 s",
+      "1 h 00 min",
+      "1 h 00 min",
+      "0 s",
+      "23 h 59 min",
+    ])
+    // 30 in 2 s: 15.0 images/s, 10 left take 0.67 s -> "1 s"
+    assert.strictEqual(progressLine(30, 40, 2), "30/40 images, 15.0 images/s, ETA 1 s")
+    assert.strictEqual(progressLine(1, 3, 120), "1/3 images, 0.01 images/s, ETA 4 min 00 s")
+  })
 })
 
 /** Three 100x100 images (ids 7, 8, 9), one 20x20 object of category 0 in each, at (10k, 10k) for image k. */

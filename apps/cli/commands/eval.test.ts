@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -70,5 +70,56 @@ describe("sniper eval", () => {
     const lines = stderr.trim().split("\n")
     assert.strictEqual(lines.length, 1, stderr)
     assert.include(lines[0], `Cannot load "${dt}": results[1] (id 2) field score is NaN, expected a finite number`)
+  })
+})
+
+describe("sniper eval text report and --pr-curve", () => {
+  // one 100x100 dog (large: over 96^2) found by a 100x150 box: IoU 10000/15000 = .667 passes the thresholds
+  // .50 .55 .60 .65 of ten, so AP = AR = .4, AP50 = 1, AP75 = 0
+  const gt = {
+    images: [{ id: 1, width: 300, height: 200, file_name: "a.jpg" }],
+    annotations: [{ id: 1, image_id: 1, category_id: 2, bbox: [50, 50, 100, 100], area: 10000, iscrowd: 0 }],
+    categories: [{ id: 2, name: "dog" }],
+  }
+  const dt = [{ image_id: 1, category_id: 2, bbox: [50, 50, 100, 150], score: 0.9 }]
+
+  it("prints pycocotools' 12 lines and draws the curves into an .svg file", { timeout: 120_000 }, async () => {
+    const annotations = write("gt.json", JSON.stringify(gt))
+    const detections = write("dt.json", JSON.stringify(dt))
+    const svg = join(mkdtempSync(join(tmpdir(), "sniper-eval-")), "pr.svg")
+    const { status, stdout, stderr } = runCli([
+      "eval",
+      ...["--annotations", annotations, "--detections", detections, "--pr-curve", svg],
+    ])
+    assert.strictEqual(status, 0, stderr)
+    const values = stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" = ")[1])
+    assert.deepStrictEqual(values, [
+      ...["0.400", "1.000", "0.000", "-1.000", "-1.000", "0.400"],
+      ...["0.400", "0.400", "0.400", "-1.000", "-1.000", "0.400"],
+    ])
+    assert.match(
+      stdout.split("\n")[1],
+      /^ Average Precision {2}\(AP\) @\[ IoU=0\.50 {6}\| area= {3}all \| maxDets=100 \] =/,
+    )
+    const picture = readFileSync(svg, "utf8")
+    assert.match(picture, /^<svg /)
+    for (const label of ["recall", "precision", "IoU=0.50", "IoU=0.75"]) assert.include(picture, `>${label}<`)
+  })
+
+  it("refuses a --pr-curve file that is not .svg before evaluating", { timeout: 120_000 }, () => {
+    const annotations = write("gt.json", JSON.stringify(gt))
+    const { status, stdout, stderr } = runCli([
+      "eval",
+      ...["--annotations", annotations, "--detections", "/nonexistent.json", "--pr-curve", "pr.png"],
+    ])
+    assert.strictEqual(status, 1)
+    assert.strictEqual(stdout, "")
+    assert.strictEqual(
+      stderr.trim(),
+      'sniper: Cannot draw the precision-recall curve: the file must end in .svg, current value is "pr.png"',
+    )
   })
 })

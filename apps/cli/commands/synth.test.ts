@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises"
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -35,5 +35,32 @@ describe("sniper synth", () => {
     assert.strictEqual(status, 1)
     assert.strictEqual(stderr.trim().split("\n").length, 1)
     assert.include(stderr, "Cannot write synthetic data set file")
+  }, 120_000)
+})
+
+describe("sniper synth text report", () => {
+  it("splits 4 images half and half, counts the boxes it wrote, and repeats itself for a seed", async () => {
+    const [a, b] = [await mkdtemp(join(tmpdir(), "sniper-synth-")), await mkdtemp(join(tmpdir(), "sniper-synth-"))]
+    made.push(a, b)
+    const args = ["--images", "4", "--seed", "2", "--val-fraction", "0.5"]
+    const { status, stdout } = runCli(["synth", "--out", a, ...args])
+    assert.strictEqual(status, 0)
+    const lines = stdout.trim().split("\n")
+    assert.match(lines[0], new RegExp(`^synth data set in ${a} \\(seed 2, [\\d.]+ s, [\\d.]+ MB\\)$`))
+    for (const [i, split] of [
+      [1, "train"],
+      [2, "val"],
+    ] as const) {
+      const file = JSON.parse(await readFile(join(a, "annotations", `instances_${split}.json`), "utf8"))
+      assert.strictEqual(file.images.length, 2)
+      assert.match(
+        lines[i],
+        new RegExp(`^ {2}${split} +2 images, ${file.annotations.length} boxes \\(\\d+ under 16 px`),
+      )
+    }
+    assert.strictEqual(lines[3], "  classes disc, square, triangle, star, ring, cross")
+    assert.strictEqual(runCli(["synth", "--out", b, ...args, "--json"]).status, 0)
+    const train = (dir: string) => readFile(join(dir, "annotations", "instances_train.json"), "utf8")
+    assert.strictEqual(await train(b), await train(a))
   }, 120_000)
 })

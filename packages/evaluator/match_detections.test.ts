@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { columnsFromJson } from "./_from_json.ts"
-import type { JsonBox } from "./_straightforward_eval.ts"
+import { columnsFromJson } from "./json_fixtures.ts"
 import { FALSE_POSITIVE as FP, IGNORED as IG, MIXED, matchDetections, TRUE_POSITIVE as TP } from "./match_detections.ts"
 import { cocoBboxParams } from "./params.ts"
+import type { JsonBox } from "./straightforward_eval_fixtures.ts"
 
 const gtBox = (id: number, image_id: number, category_id: number, bbox: number[], area: number, iscrowd = 0) => ({
   id,

@@ -93,7 +93,7 @@ describe("sniper chips", () => {
     assert.isTrue(picture.pixels.some((v) => v !== 90))
   })
 
-  it("refuses --draw without --out, an image the file lacks and a negative seed, in one line each", () => {
+  it("refuses --draw without --out, an image the file lacks and a negative seed, in one line each (exit 2)", () => {
     const cases: Array<[Array<string>, string]> = [
       [["--draw", "1"], "sniper: Cannot run chips: --draw needs --out FILE.png"],
       [
@@ -104,7 +104,7 @@ describe("sniper chips", () => {
     ]
     for (const [flags, line] of cases) {
       const { status, stderr } = runCli(["chips", "--annotations", annotations, ...flags])
-      assert.strictEqual(status, 1, flags.join(" "))
+      assert.strictEqual(status, 2, flags.join(" "))
       assert.strictEqual(stderr.trim(), line)
     }
   })

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from "node:path"
 import type { Mode, Proposals, ScaleSpec } from "@sniper/chip-sampler"
-import { Console, Effect, Option, Schema } from "effect"
+import { Console, Effect, Option, Runtime, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { jsonFlag } from "./_flags.ts"
 import { lazyImport } from "./lazy_import.ts"
@@ -10,6 +10,9 @@ class ChipsUsage extends Schema.TaggedError<ChipsUsage>()("ChipsUsage", {
   flag: Schema.String,
   problem: Schema.String,
 }) {
+  // A flag the command cannot run with: exit 2, as for flags effect/cli refuses.
+  override readonly [Runtime.errorExitCode] = 2
+
   override get message() {
     return `Cannot run chips: --${this.flag} ${this.problem}`
   }

@@ -95,8 +95,8 @@ export type TrainConfig = typeof TrainConfig.Type
  * The embedded default: a small ResNet-18 at quarter width on 256 px chips of the synthetic data set, sized so
  * that `npm run train` finishes in minutes on two CPU cores with the wasm backend. The scales and ranges keep
  * SNIPER's shape at the synthetic images' sizes: a 2x scale for small objects (upsampled, as SNIPER's 3x on
- * COCO), 1x for the middle and a whole-image scale. Measured on the val split against 1x / 0.5x / whole image
- * at test sizes 1024 / 512 / 256: AP 0.118 vs 0.073 (AP50 0.206 vs 0.127, small objects 0.097 vs 0.055).
+ * COCO), 1x for the middle and a whole-image scale; the 2x scale was worth AP 0.118 against 0.073 for 1x /
+ * 0.5x (2026-11, before per-pass batch norm). From a fresh clone on 2026-12-03: AP 0.101, AP50 0.156.
  */
 export const demoConfig: TrainConfig = {
   name: "demo",

@@ -3,7 +3,7 @@ import { Schema } from "effect"
 import { ArmRecord, recordFile } from "./arm_record.ts"
 
 const totals = { chips: 8, inputPixels: 8 * 128 * 128, imagePixels: 90000 }
-const record = {
+const record: ArmRecord = {
   experiment: "valid-ranges",
   arm: "sniper",
   seed: 1,

@@ -4,18 +4,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Logger } from "effect"
 import { sniperConfig } from "./base_config.ts"
 import type { Experiment } from "./experiment.ts"
-import { temporary } from "./experiment_fixtures.ts"
+import { temporary, wholeImageConfig } from "./experiment_fixtures.ts"
 import { planExperiment } from "./plan_experiment.ts"
-
-const whole = {
-  ...sniperConfig,
-  chips: {
-    ...sniperConfig.chips,
-    sampling: "whole-image" as const,
-    scales: [{ factor: 1 }],
-    validRanges: [[-1, -1]] as Array<[number, number]>,
-  },
-}
 
 /** 4 images, 2 to train on: whole images at 1x draw one chip an image an epoch. */
 const experiment: Experiment = {
@@ -23,7 +13,7 @@ const experiment: Experiment = {
   question: "?",
   data: { images: 4, seed: 3, valFraction: 0.5, longSide: [96, 128] },
   arms: [
-    { name: "whole", label: "whole images", config: whole },
+    { name: "whole", label: "whole images", config: wholeImageConfig },
     { name: "negatives", label: "SNIPER with negatives", config: { ...sniperConfig, negatives: { rpnEpochs: 1 } } },
   ],
   budget: { unit: "chips", like: "whole", epochs: 3 },

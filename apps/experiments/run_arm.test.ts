@@ -6,7 +6,7 @@ import { armConfig } from "./arm_config.ts"
 import type { ArmRecord } from "./arm_record.ts"
 import { sniperConfig } from "./base_config.ts"
 import type { Experiment } from "./experiment.ts"
-import { nowhereData, temporary, twoImageDataset } from "./experiment_fixtures.ts"
+import { nowhereData, temporary, twoImageDataset, wholeImageConfig } from "./experiment_fixtures.ts"
 import { armDone, armSchedule, budgetTarget, epochPixels, readRecord } from "./run_arm.ts"
 
 const record: ArmRecord = {
@@ -65,22 +65,12 @@ describe("readRecord()", () => {
   )
 })
 
-/** Whole images at 1x: one chip an image an epoch, 208 px (the 200 px wide image, up to a multiple of 16). */
-const whole = {
-  ...sniperConfig,
-  chips: {
-    ...sniperConfig.chips,
-    sampling: "whole-image" as const,
-    scales: [{ factor: 1 }],
-    validRanges: [[-1, -1]] as Array<[number, number]>,
-  },
-}
 const toy = (budget: Experiment["budget"]): Experiment => ({
   name: "toy",
   question: "?",
   data: nowhereData.recipe,
   arms: [
-    { name: "whole", label: "whole images", config: whole },
+    { name: "whole", label: "whole images", config: wholeImageConfig },
     { name: "negatives", label: "with negatives", config: { ...sniperConfig, negatives: { rpnEpochs: 1 } } },
   ],
   budget,

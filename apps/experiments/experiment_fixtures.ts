@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Dataset } from "@sniper/coco-io"
+import type { TrainConfig } from "@sniper/trainer"
 import { afterAll } from "vitest"
+import { sniperConfig } from "./base_config.ts"
 import type { PreparedData } from "./synthetic_data.ts"
 
 /** Image 1: 200 x 100 px with a 50 x 50 box; image 2: 100 x 50 px with a 30 x 20 box; one category. */
@@ -32,6 +34,12 @@ export function twoImageDataset(): Dataset {
     imageRow: (id) => (id === 1 ? 0 : id === 2 ? 1 : -1),
     categoryRow: (id) => (id === 1 ? 0 : -1),
   }
+}
+
+/** Whole images at 1x, every box trained: one chip an image an epoch, sized to the largest training image. */
+export const wholeImageConfig: TrainConfig = {
+  ...sniperConfig,
+  chips: { ...sniperConfig.chips, sampling: "whole-image", scales: [{ factor: 1 }], validRanges: [[-1, -1]] },
 }
 
 /** Where a prepared data set would be; nothing is read from these paths. */

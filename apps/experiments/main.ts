@@ -10,6 +10,7 @@ import { BadFlag } from "./errors.ts"
 import { experimentNames, experiments } from "./experiments.ts"
 import { epochCount } from "./format.ts"
 import { invocationDir } from "./invocation_dir.ts"
+import manifest from "./package.json" with { type: "json" }
 import { planExperiment } from "./plan_experiment.ts"
 import { quickExperiment } from "./quick.ts"
 import { runExperiment } from "./run_experiment.ts"
@@ -73,7 +74,7 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
   process.stderr.write(logLevel === "Info" ? `${text}\n` : `${logLevel.toLowerCase()}: ${text}\n`)
 })
 
-const program = Command.run(command, { version: "0.1.0" }).pipe(
+const program = Command.run(command, { version: manifest.version }).pipe(
   Effect.catch((error: unknown) =>
     Effect.sync(() => {
       // effect/cli has printed its help and errors already.

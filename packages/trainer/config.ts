@@ -87,6 +87,11 @@ export const TrainConfig = Schema.Struct({
     ...InferenceConfig.fields,
     /** Evaluate at most this many val images (0 = all). */
     maxImages: Count,
+    /**
+     * Also evaluate after every this many epochs, for the learning curve (`curve.jsonl`, `ap_curve.svg`; the
+     * final evaluation is its last point). Each costs one evaluation's time. Without it, only at the end.
+     */
+    everyEpochs: Schema.optional(PositiveInt),
   }).check(oneRangePerScale),
 })
 export type TrainConfig = typeof TrainConfig.Type

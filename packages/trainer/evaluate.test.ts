@@ -73,7 +73,7 @@ describe("evaluateOnVal()", () => {
       const runDir = mkdtempSync(join(tmpdir(), "trainer-eval-run-"))
       const logs = captureLogs()
       const drawn: Array<Picture> = []
-      const stats = yield* evaluateOnVal(detector, val, config, runDir, {
+      const { stats, images } = yield* evaluateOnVal(detector, val, config, runDir, {
         badImages: yield* makeBadImageLog,
         pictures: {
           count: 2,
@@ -87,6 +87,7 @@ describe("evaluateOnVal()", () => {
         },
       }).pipe(Effect.provide(logs.layer))
       assert.strictEqual(stats.length, 12)
+      assert.strictEqual(images, valSet.images.count)
       const metrics = JSON.parse(readFileSync(join(runDir, "metrics.json"), "utf8"))
       assert.deepStrictEqual(metrics.stats, stats)
       assert.deepStrictEqual(

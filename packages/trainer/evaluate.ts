@@ -133,7 +133,8 @@ export function perCategoryTable(perCategory: ReadonlyArray<CategoryAp>): string
 /**
  * The run's final evaluation on its val split: detections_val.json, metrics.json (the 12 stats and per-category
  * AP), per_category.md, pr_curves.svg, and pictures of the first val images when a `pictures` hook is given.
- * A picture or the plot that cannot be drawn is logged, never fatal. Returns the 12 stats.
+ * A picture or the plot that cannot be drawn is logged, never fatal. Returns the 12 stats, the number of images
+ * and the seconds it took.
  */
 export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
   detector: Detector,
@@ -189,5 +190,5 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
     Effect.catchTag("PlotError", (error) => Effect.logWarning(error.message)),
   )
   yield* Effect.logInfo(formatStats(stats, out.evaluation.params))
-  return Array.from(stats)
+  return { stats: Array.from(stats), images: out.images, seconds: out.seconds }
 })

@@ -1,6 +1,7 @@
 import { join } from "node:path"
 import type { ChipConfig, Proposals } from "@sniper/chip-sampler"
-import { type Dataset, formatBadImages, makeBadImageLog } from "@sniper/coco-io"
+import { type BadImageLog, type Dataset, formatBadImages, makeBadImageLog } from "@sniper/coco-io"
+import type { Detector } from "@sniper/detector-model"
 import { describeRuntime, TensorRuntime } from "@sniper/tensor-runtime"
 import { Effect } from "effect"
 import { scopedDetector, scopedOptimizer } from "./_resources.ts"
@@ -11,13 +12,14 @@ import { splitFingerprint } from "./data_fingerprint.ts"
 import { type EpochPlan, planEpoch } from "./epoch_plan.ts"
 import { NoTrainingData } from "./errors.ts"
 import { drawnPictures, evaluateOnVal } from "./evaluate.ts"
+import { evaluateCurvePoint, readCurve, recordCurvePoint } from "./learning_curve.ts"
 import { writeLossPlot } from "./loss_plot.ts"
 import { negativeProposals } from "./negatives.ts"
 import { type ProgressMode, withRunProgress } from "./progress.ts"
 import { loadRunData } from "./run_data.ts"
 import { openRunDir, prepareRunDir, writeFileAtomic } from "./run_dir.ts"
 import { logPath } from "./run_log.ts"
-import { type Stage, trainStage } from "./train_stage.ts"
+import { type AfterEpochError, type Stage, trainStage } from "./train_stage.ts"
 
 /** Where a run lives and how far it may go this time. */
 export interface TrainOptions {
@@ -68,9 +70,11 @@ function detectorStage(
     readonly trainSet: Dataset
     readonly chips: ChipConfig
     readonly proposals: Proposals | undefined
+    /** With `test.everyEpochs`: the learning curve's evaluations. */
+    readonly curve?: ((epochs: number, step: number) => Effect.Effect<void, AfterEpochError>) | undefined
   },
 ): Stage {
-  const { runDir, trainSet, chips, proposals } = options
+  const { runDir, trainSet, chips, proposals, curve } = options
   return {
     name: "detector",
     key: 0x57e9,
@@ -84,7 +88,34 @@ function detectorStage(
       writeLossPlot(runDir, records, { title: `${config.name}: losses and learning rate` }).pipe(
         Effect.catchTag("PlotError", (e) => Effect.logWarning(`loss.svg not redrawn: ${e.message}`)),
       ),
+    afterEpoch: curve,
   }
+}
+
+/**
+ * The learning curve's hook: after every `test.everyEpochs` epochs but the last (the final evaluation is the
+ * curve's last point), unless the curve already has that step (a resume after the evaluation).
+ */
+function curveHook(
+  config: TrainConfig,
+  options: {
+    readonly runDir: string
+    readonly val: { readonly annotations: string; readonly images: string } | undefined
+    readonly detector: Detector
+    readonly badImages: BadImageLog
+  },
+) {
+  const { runDir, val, detector, badImages } = options
+  const every = config.test.everyEpochs
+  if (every === undefined || val === undefined) return undefined
+  return (epochs: number, step: number) =>
+    epochs % every !== 0 || epochs >= config.epochs
+      ? Effect.void
+      : Effect.gen(function* () {
+          const curve = yield* readCurve(runDir)
+          if (curve.some((p) => p.step === step)) return
+          yield* evaluateCurvePoint(detector, val, config, runDir, { badImages, epoch: epochs, step })
+        })
 }
 
 /**
@@ -152,7 +183,9 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
             if (negatives !== undefined && rpn.proposals === undefined) {
               return { rpnSteps: rpn.rpnSteps, steps: 0, stopped: true, lastLoss: undefined }
             }
-            const stage = detectorStage(config, { runDir, trainSet, chips, proposals: rpn.proposals })
+            const curve =
+              options.evaluate === false ? undefined : curveHook(config, { runDir, val: data.val, detector, badImages })
+            const stage = detectorStage(config, { runDir, trainSet, chips, proposals: rpn.proposals, curve })
             const trained = yield* trainStage(stage, {
               config,
               trainSet,
@@ -174,7 +207,13 @@ export const train = Effect.fn("train")(function* (options: TrainOptions) {
 
       let stats: ReadonlyArray<number> | undefined
       if (!run.stopped && (options.evaluate ?? true) && data.val !== undefined) {
-        stats = yield* evaluateOnVal(detector, data.val, config, runDir, { badImages, pictures: drawnPictures(8) })
+        const final = yield* evaluateOnVal(detector, data.val, config, runDir, {
+          badImages,
+          pictures: drawnPictures(8),
+        })
+        stats = final.stats
+        if (config.test.everyEpochs !== undefined)
+          yield* recordCurvePoint(runDir, { epoch: config.epochs, step: run.steps, ...final }, config)
       }
       const failures = yield* badImages.failures
       if (failures.length > 0) yield* Effect.logWarning(formatBadImages(failures))

@@ -15,6 +15,7 @@ import type { TrainConfig } from "./config.ts"
 import { type EpochPlan, remainingEntries } from "./epoch_plan.ts"
 import { NoTrainingData, type RunFileError } from "./errors.ts"
 import { initBackbone } from "./init_weights.ts"
+import type { evaluateCurvePoint } from "./learning_curve.ts"
 import type { RunProgress } from "./progress.ts"
 import { appendLog, cutLog, type LogRecord } from "./run_log.ts"
 import { type StepStage, stageStep } from "./stage_step.ts"
@@ -36,7 +37,15 @@ export interface Stage extends StepStage {
   readonly updated?: ((detector: Detector) => ReadonlyArray<string>) | undefined
   /** Runs after each checkpoint with the stage's records so far (the detector redraws loss.svg). */
   readonly onCheckpoint?: ((records: ReadonlyArray<LogRecord>) => Effect.Effect<void, RunFileError>) | undefined
+  /**
+   * Runs after the checkpoint at the end of each epoch (`epochs` finished, `step` steps), and again on resume from
+   * such a checkpoint, so a kill during it loses nothing: it must be idempotent (the detector's learning curve).
+   */
+  readonly afterEpoch?: ((epochs: number, step: number) => Effect.Effect<void, AfterEpochError>) | undefined
 }
+
+/** What an `afterEpoch` hook may fail with: an evaluation's errors. */
+export type AfterEpochError = Effect.Error<ReturnType<typeof evaluateCurvePoint>>
 
 /** What a stage trains, on what, and where it falls in the run. */
 export interface StageRun {
@@ -76,10 +85,13 @@ export const trainStage = Effect.fn("trainStage")(function* (stage: Stage, run: 
   const resumed = yield* loadCheckpoint(stage.checkpoint, state)
   const records: Array<LogRecord> = yield* cutLog(stage.log, resumed?.step ?? 0)
   if (resumed === undefined) yield* initBackbone(detector)
-  else
+  else {
     yield* Effect.logInfo(
       `${prefix}resuming at step ${resumed.step} (epoch ${resumed.epoch + 1}, ${resumed.chipsDone} chips in)`,
     )
+    if (resumed.chipsDone === 0 && resumed.epoch > 0)
+      yield* stage.afterEpoch?.(resumed.epoch, resumed.step) ?? Effect.void
+  }
   let progress: Progress = resumed ?? { step: 0, epoch: 0, chipsDone: 0 }
   const sessionStart = progress.step
   const stepLimit = run.maxSteps - run.before
@@ -159,6 +171,7 @@ export const trainStage = Effect.fn("trainStage")(function* (stage: Stage, run: 
     } else {
       progress = { step: progress.step, epoch: epoch + 1, chipsDone: 0 }
       yield* save(progress)
+      yield* stage.afterEpoch?.(epoch + 1, progress.step) ?? Effect.void
     }
   }
   return { steps: progress.step, stopped, lastLoss } satisfies StageResult

@@ -59,6 +59,7 @@ export { type LoadDatasetOptions, loadDataset } from "./load_dataset.ts"
 export { type DatasetSummary, summarizeDataset } from "./summary.ts"
 export {
   maxSynthImages,
+  minSynthSide,
   type SynthOptions,
   SynthOptionsError,
   type SynthSplitSummary,

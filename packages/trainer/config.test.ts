@@ -37,7 +37,7 @@ describe("decodeTrainConfig()", () => {
       )
       assert.strictEqual(
         yield* problem({ ...demoConfig, test: { ...demoConfig.test, zzz: 1 } }),
-        "Cannot train: test.zzz is not a configuration field; the fields here are scales, validRanges, merge, maxPerImage, scoreThreshold, maxImages",
+        "Cannot train: test.zzz is not a configuration field; the fields here are scales, validRanges, merge, maxPerImage, scoreThreshold, maxImages, everyEpochs",
       )
     }),
   )
@@ -48,6 +48,9 @@ describe("decodeTrainConfig()", () => {
         problem({ ...demoConfig, data: { synthetic: { ...demoConfig.data.synthetic, ...s } } })
       assert.match(yield* synthetic({ valFraction: 1 }), /less than 1.*"valFraction"/)
       assert.match(yield* synthetic({ images: 99_999_999_999 }), /less than or equal to 1000000.*"images"/)
+      assert.match(yield* synthetic({ longSide: [300, 200] }), /the minimum 300 is above the maximum 200.*"longSide"/)
+      assert.match(yield* synthetic({ longSide: [32, 200] }), /greater than or equal to 64.*"longSide"/)
+      assert.match(yield* synthetic({ longSide: [300] }), /"longSide"/)
     }),
   )
 

@@ -1,5 +1,5 @@
 import { ChipConfig, defaultChipConfig } from "@sniper/chip-sampler"
-import { maxSynthImages } from "@sniper/coco-io"
+import { maxSynthImages, minSynthSide } from "@sniper/coco-io"
 import { cpuDemoDetector, DetectorConfig, sniperR50 } from "@sniper/detector-model"
 import { demoInference, InferenceConfig, oneRangePerScale, sniperInference } from "@sniper/inference"
 import { Effect, Schema } from "effect"
@@ -30,6 +30,12 @@ export const TrainConfig = Schema.Struct({
       seed: Schema.Int,
       /** Share of the images in the val split, in [0, 1). */
       valFraction: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0), Schema.isLessThan(1)),
+      /** Range of the images' long side in px, inclusive (default 480..1600); objects scale with the image. */
+      longSide: Schema.optional(
+        Schema.Tuple([PositiveInt.check(Schema.isGreaterThanOrEqualTo(minSynthSide)), PositiveInt]).check(
+          Schema.makeFilter(([min, max]) => min <= max || `the minimum ${min} is above the maximum ${max}`),
+        ),
+      ),
     }),
   }),
   /** The chip sampler's configuration, whole: fields left out take their mode's defaults, its rules are checked. */

@@ -40,6 +40,20 @@ describe("resolveData()", () => {
       yield* resolveData(other, dataDir).pipe(Effect.provide(third.layer))
       assert.match(messages(third.lines)[0], /^generating the synthetic data set \(4 images, seed 9\)/)
       assert.strictEqual(JSON.parse(readFileSync(data.train.annotations, "utf8")).images.length, 2)
+
+      // The image sizes are part of the recipe.
+      const small = tinyTrainConfig({
+        data: { synthetic: { images: 4, seed: 9, valFraction: 0.5, longSide: [80, 90] } },
+      })
+      const fourth = captureLogs()
+      yield* resolveData(small, dataDir).pipe(Effect.provide(fourth.layer))
+      assert.strictEqual(messages(fourth.lines).length, 2)
+      const images = JSON.parse(readFileSync(data.train.annotations, "utf8")).images as Array<{
+        width: number
+        height: number
+      }>
+      for (const { width, height } of images)
+        assert.isTrue(Math.max(width, height) >= 80 && Math.max(width, height) <= 90)
     }),
   )
 })

@@ -13,7 +13,7 @@ export interface RunData {
 
 /**
  * The run's data: the configured files, or else the embedded synthetic data set in `dataDir`, generated on
- * first use and reused while its recipe (image count, seed, val share) is unchanged.
+ * first use and reused while its recipe (image count, seed, val share, sizes) is unchanged.
  */
 export const resolveData = Effect.fn("resolveData")(function* (config: TrainConfig, dataDir: string) {
   if (config.data.train !== undefined) return { train: config.data.train, val: config.data.val } satisfies RunData
@@ -21,9 +21,9 @@ export const resolveData = Effect.fn("resolveData")(function* (config: TrainConf
   const marker = join(dataDir, "synth.json")
   const fresh = existsSync(marker) && readFileSync(marker, "utf8") === recipe
   if (!fresh) {
-    const { images, seed, valFraction } = config.data.synthetic
+    const { images, seed, valFraction, longSide } = config.data.synthetic
     yield* Effect.logInfo(`generating the synthetic data set (${images} images, seed ${seed}) in ${dataDir}`)
-    const summary = yield* writeSynthDataset(dataDir, { images, seed, valFraction })
+    const summary = yield* writeSynthDataset(dataDir, { images, seed, valFraction, longSide })
     yield* Effect.logInfo(
       `data set: ${summary.train.images} train images (${summary.train.annotations} boxes), ${summary.val.images} val images (${summary.val.annotations} boxes)`,
     )

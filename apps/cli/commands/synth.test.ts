@@ -12,10 +12,24 @@ describe("sniper synth", () => {
   it("writes a small data set and prints its summary as JSON", async () => {
     const out = await mkdtemp(join(tmpdir(), "sniper-synth-"))
     made.push(out)
-    const { status, stdout } = runCli(["synth", "--out", out, "--images", "3", "--seed", "4", "--json"])
+    const { status, stdout } = runCli([
+      "synth",
+      "--out",
+      out,
+      "--images",
+      "3",
+      "--seed",
+      "4",
+      "--long-side",
+      "100..120",
+      "--json",
+    ])
     assert.strictEqual(status, 0)
     const summary = JSON.parse(stdout)
     assert.strictEqual(summary.train.images + summary.val.images, 3)
+    const { images } = JSON.parse(await readFile(join(out, "annotations", "instances_train.json"), "utf8"))
+    for (const { width, height } of images as Array<{ width: number; height: number }>)
+      assert.isTrue(Math.max(width, height) >= 100 && Math.max(width, height) <= 120, `${width}x${height}`)
     assert.deepStrictEqual((await readdir(join(out, "annotations"))).sort(), [
       "instances_train.json",
       "instances_val.json",
@@ -26,6 +40,9 @@ describe("sniper synth", () => {
       ["--images", "0"],
       ["--images", "99999999999"],
       ["--images", "2", "--val-fraction", "1.5"],
+      ["--images", "2", "--long-side", "300..200"],
+      ["--images", "2", "--long-side", "32..200"],
+      ["--images", "2", "--long-side", "200"],
     ]) {
       const { status, stderr } = runCli(["synth", "--out", join(tmpdir(), "never-written"), ...args])
       assert.strictEqual(status, 2)

@@ -32,3 +32,16 @@ export {
 export { type ScaleFrame, toOriginalFrame } from "./original_frame.ts"
 export { type Resolution, type ScaleGeometry, scaleGeometry } from "./scale_geometry.ts"
 export { type ScaledImage, scaleImage } from "./scaled_image.ts"
+export {
+  describeCause,
+  type JobDone,
+  makeThreadPool,
+  type ThreadData,
+  type ThreadJob,
+  type ThreadPool,
+  type ThreadPoolOptions,
+  type ThreadReply,
+  type WorkerMemory,
+} from "./thread_pool.ts"
+export { type JobServer, serveThreadJobs } from "./thread_worker.ts"
+export { readWeights, writeWeights } from "./weight_board.ts"

@@ -95,10 +95,12 @@ export const makeWorkerPool = Effect.fn("makeWorkerPool")(function* (options: Po
           passes,
           (input) =>
             threads.run({ ...input, version, weights }, [input.pixels.buffer as ArrayBuffer]).pipe(
-              Effect.map((done) => {
-                cpuSeconds += done.cpuSeconds
-                onResult(input.pass.index, done.result)
-              }),
+              Effect.flatMap((done) =>
+                Effect.sync(() => {
+                  cpuSeconds += done.cpuSeconds
+                  onResult(input.pass.index, done.result)
+                }),
+              ),
             ),
           { concurrency: "unbounded", discard: true },
         ).pipe(Effect.map(() => ({ seconds: (performance.now() - started) / 1000, cpuSeconds })))

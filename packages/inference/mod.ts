@@ -21,7 +21,23 @@ export {
   type ScaledImages,
 } from "./detect_image.ts"
 export { type DetectedImage, detectStream } from "./detect_stream.ts"
+export {
+  type DetectorWorkerData,
+  type DetectorWorkerHooks,
+  detectTask,
+  type ImageJob,
+  type ImageTask,
+  serveDetector,
+} from "./detector_worker.ts"
 export { type DecodeOptions, type PreparedImage, preparedImages } from "./image_stream.ts"
+export {
+  type ImageResult,
+  type ImageRunOptions,
+  type ImageWorkerOptions,
+  InferenceWorkerFailed,
+  imageResults,
+  makeImagePool,
+} from "./image_workers.ts"
 export {
   type ImageDetections,
   type MergeOptions,

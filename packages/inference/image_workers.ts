@@ -116,8 +116,8 @@ export function imageResults<A, O, R, E = never, Rq = never>(
           (p: PreparedImage<A>) => {
             const name = options.imageName?.(p.input) ?? `${p.index} (id ${p.image.imageId})`
             const job: ImageJob = { name, width: p.image.width, height: p.image.height, scaled: p.scaled }
-            const transfer = new Set(p.scaled.map((s) => s.pixels.buffer as ArrayBuffer))
-            return Effect.map(pool.run(job, [...transfer]), (done) => ({
+            const transfer = p.scaled.map((s) => s.pixels.buffer as ArrayBuffer)
+            return Effect.map(pool.run(job, transfer), (done) => ({
               input: p.input,
               index: p.index,
               image: p.image,

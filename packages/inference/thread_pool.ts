@@ -164,7 +164,7 @@ class Threads<J, R, E> {
     if (next === undefined) return
     this.#busy[worker] = next
     const message: ThreadJob<J> = { id: next.id, job: next.job }
-    this.#threads[worker].postMessage(message, [...next.transfer])
+    this.#threads[worker].postMessage(message, [...new Set(next.transfer)])
   }
 
   /** The first failure stops every thread, then (once they are all gone) fails every job still waiting. */

@@ -29,7 +29,7 @@ export interface JobServer<J, R> {
 export function serveThreadJobs<J, R>(port: MessagePort, data: ThreadData, server: JobServer<J, R>): void {
   let memory: WorkerMemory = { engineBytes: 0, jsHeapBytes: 0 }
   const reply = (message: ThreadReply<R>, transfer?: ReadonlyArray<ArrayBuffer>) =>
-    port.postMessage(message, transfer === undefined ? undefined : [...transfer])
+    port.postMessage(message, transfer === undefined ? undefined : [...new Set(transfer)])
   const attempt = <A>(f: () => A) =>
     Effect.runSync(Effect.result(Effect.try({ try: f, catch: (cause) => describeCause(cause, server.advice) })))
   Effect.runPromise(Effect.result(selectBackend(data.backend, "the main thread's backend"))).then((loaded) => {

@@ -46,6 +46,8 @@ export function proposalStream(
     entry: options.entry ?? new URL("./proposal_worker.ts", import.meta.url),
     decode: (row) => decodeImage(options.imageRoot, imageRefOf(dataset, row)),
     imageName: (row) => dataset.images.fileName[row],
+    // No more threads than images: each costs a backend and a replica.
+    workers: Math.min(total, options.workers ?? 1),
     task: proposalTask,
     taskOptions: { settings: options.settings, nmsIou: options.nmsIou, maxPerImage: options.maxPerImage },
   }).pipe(Stream.map(({ input: row, result }, i) => ({ row, ...result, done: i + 1, total })))

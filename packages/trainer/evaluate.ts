@@ -65,6 +65,8 @@ export const evaluateDetector = Effect.fn("evaluateDetector")(function* (
     ...options,
     decode: (row) => decodeImage(options.imageRoot, imageRefOf(dataset, row)),
     imageName: (row) => dataset.images.fileName[row],
+    // No more threads than images: each costs a backend and a replica.
+    workers: Math.min(total, options.workers ?? 1),
   }).pipe(
     Stream.tap((image) => (onDetections === undefined ? Effect.void : onDetections(image))),
     Stream.tap((image) => (onImage === undefined ? Effect.void : onImage(image.index + 1, total))),

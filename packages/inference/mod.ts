@@ -9,7 +9,12 @@
  * const results = detectStream(detector, rows, {
  *   ...config.test, decode: (row) => decodeImage(imageRoot, imageRefOf(dataset, row)), badImages,
  * }) // Stream of { input, index, image, detections }, in input order
+ * // The same detections, bit for bit, with the images spread over two threads (each with a replica):
+ * const faster = detectStream(detector, rows, { ...config.test, decode, badImages, workers: 2 })
  * ```
+ *
+ * The threads come from a pool that the trainer's step runner shares (makeThreadPool, serveThreadJobs): each
+ * thread loads the backend and a replica whose weights come once through a shared board (writeWeights).
  * @module
  */
 export { demoInference, InferenceConfig, type InferenceOptions, oneRangePerScale, sniperInference } from "./config.ts"

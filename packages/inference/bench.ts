@@ -2,6 +2,8 @@
  * Benchmark (JSON lines) of whole-image multi-scale inference:
  * - `detectStream`: images/s of the demo detector (detector-model's cpuDemoDetector) at the demo's test scales
  *   (the trainer's demoConfig.test) on synthetic images, against decoding and detecting one image after the other;
+ * - `detectWorkers`: the same images through detectStream in this thread and on 2 worker threads (evaluation's
+ *   path), images/s with and without the pool's start-up, the ratio, and each worker's peak memory;
  * - `strideVsSquare`: the same images through the former path that padded every scale to a square (sizes by
  *   truncation), as time and as pixels fed to the network;
  * - `pixels`: network pixels of this path against the square one and against the resized content, for the demo
@@ -43,6 +45,7 @@ import {
   type ScaleDetections,
   scaleGeometry,
   sniperInference,
+  type WorkerMemory,
 } from "./mod.ts"
 
 const print = (record: object) => console.log(JSON.stringify(record))
@@ -169,8 +172,75 @@ for (let round = 0; round < 2; round++) {
     ),
   )
 }
+
+// --- The same images on 1 (this thread) and 2 worker threads: evaluation's path (evaluateDetector is detectStream
+// plus the COCO scoring). Each worker run starts its pool (backend, replica, weights) inside the timing; the
+// images run twice, so that a worker's first image (kernel set-up, wasm heap growth) weighs less.
+const workerRows = [...rows, ...rows]
+const processPeakBefore = process.resourceUsage().maxRSS * 1024
+const workerRuns: Array<{
+  workers: number
+  seconds: number
+  cpuSeconds: number
+  startSeconds: number
+  memory: ReadonlyArray<WorkerMemory>
+}> = []
+for (const workers of [1, 2]) {
+  let started = 0
+  let poolReady = 0
+  let memory: ReadonlyArray<WorkerMemory> = []
+  let pool: { readonly memory: () => ReadonlyArray<WorkerMemory> } | undefined
+  const stream = detectStream(demo, workerRows, {
+    ...demoInference,
+    decode,
+    workers,
+    onPool: (p) => {
+      poolReady = performance.now()
+      pool = p
+    },
+  })
+  const t = await timed(
+    Effect.suspend(() => {
+      started = performance.now()
+      poolReady = started
+      return Stream.runDrain(stream).pipe(Effect.tap(() => Effect.sync(() => (memory = pool?.memory() ?? []))))
+    }),
+  )
+  workerRuns.push({ workers, seconds: t.wall, cpuSeconds: t.cpu, startSeconds: (poolReady - started) / 1000, memory })
+}
+const processPeakAfter = process.resourceUsage().maxRSS * 1024
 disposeDetector(demo)
 const n = rows.length
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1)
+const [inThread, onTwo] = workerRuns
+const wn = workerRows.length
+for (const r of workerRuns)
+  print({
+    bench: "detectWorkers",
+    backend: describeRuntime(info),
+    model: "cpuDemoDetector",
+    images: wn,
+    workers: r.workers,
+    imagesPerSecond: round(wn / r.seconds),
+    startSeconds: round(r.startSeconds, 2),
+    imagesPerSecondAfterStart: round(wn / (r.seconds - r.startSeconds)),
+    // Every thread's CPU time (process.cpuUsage): the figure a shared machine disturbs least.
+    cpuSecondsPerImage: round(r.cpuSeconds / wn, 2),
+    perWorkerPeakMB: r.memory.map((m) => ({ engine: mb(m.engineBytes), jsHeap: mb(m.jsHeapBytes) })),
+  })
+print({
+  bench: "detectWorkers",
+  images: wn,
+  cpuRatio: round(onTwo.cpuSeconds / inThread.cpuSeconds),
+  ratio: round(inThread.seconds / onTwo.seconds),
+  ratioAfterStart: round(inThread.seconds / (onTwo.seconds - onTwo.startSeconds)),
+  baseline: "the same detectStream in this thread (workers 1)",
+  processPeakRssMB: mb(processPeakAfter),
+  peakRssGrowthPerWorkerMB: mb((processPeakAfter - processPeakBefore) / 2),
+  memoryNote:
+    "perWorkerPeakMB: each worker's own high-water marks (its wasm heap, its V8 heap total) as it reports them after each image; peakRssGrowthPerWorkerMB: the growth of the process's peak RSS (process.resourceUsage().maxRSS, one figure for all threads) over the 2-worker run, halved",
+})
+
 const sizes = rows.map((r) => [dataset.images.width[r], dataset.images.height[r]] as const)
 print({
   bench: "detectStream",

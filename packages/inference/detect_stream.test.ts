@@ -2,8 +2,16 @@ import { assert, beforeAll, describe, it } from "@effect/vitest"
 import { BadImage, type DecodedImage, makeBadImageLog } from "@sniper/coco-io"
 import { type Detector, disposeDetector } from "@sniper/detector-model"
 import { Effect, Stream } from "effect"
+import type { ImageFault } from "./faulty_detector_worker_fixtures.ts"
 import { randomImage, readyBackend, tinyDetector } from "./inference_fixtures.ts"
-import { detectImage, detectStream, type InferenceOptions } from "./mod.ts"
+import {
+  type DetectedImage,
+  detectImage,
+  detectStream,
+  type InferenceOptions,
+  InferenceWorkerFailed,
+  type ThreadPool,
+} from "./mod.ts"
 
 let detector: Detector
 beforeAll(async () => {
@@ -82,5 +90,117 @@ describe("detectStream()", () => {
       const error = yield* Stream.runCollect(detectStream(detector, inputs, { ...options, decode })).pipe(Effect.flip)
       assert.strictEqual(error, bad)
     }),
+  )
+})
+
+const decodeAt = (i: number) => Effect.succeed(images[i])
+const inputs = images.map((_, i) => i)
+const imageName = (i: number) => `img${i}.png`
+const faultyEntry = new URL("./faulty_detector_worker_fixtures.ts", import.meta.url)
+
+/** Every detection's bytes, image by image. */
+function bytes(out: ReadonlyArray<DetectedImage<number>>) {
+  return out.map(({ input, index, detections: d }) => ({
+    input,
+    index,
+    count: d.count,
+    arrays: [d.boxes, d.scores, d.categories, d.scale].map((a) => Buffer.from(a.buffer).toString("base64")),
+  }))
+}
+
+/** detectStream over the images on `workers` threads of the faulty entry; `live`: threads running at the end. */
+function run(workers: number, data: Record<string, unknown> = { fault: "none" }) {
+  let pool: ThreadPool<unknown, unknown, unknown> | undefined
+  const stream = detectStream(detector, inputs, {
+    ...options,
+    decode: decodeAt,
+    imageName,
+    workers,
+    entry: faultyEntry,
+    data,
+    onPool: (p) => {
+      pool = p as ThreadPool<unknown, unknown, unknown>
+    },
+  })
+  return Stream.runCollect(stream).pipe(Effect.map((out) => ({ out, live: () => pool?.live() })))
+}
+
+describe("detectStream() on worker threads", () => {
+  it.live(
+    "2 workers give the detections of 1, bit for bit, in input order although image 0 takes longest",
+    () =>
+      Effect.gen(function* () {
+        const one = yield* run(1)
+        // Image 0 waits 400 ms on its worker while the other worker runs images 1..4: arrival order 1, 2, ..., 0.
+        const two = yield* run(2, { fault: "none", delays: { "img0.png": 400 } })
+        assert.deepStrictEqual(
+          two.out.map((d) => d.index),
+          inputs,
+        )
+        assert.deepStrictEqual(bytes(two.out), bytes(one.out))
+        // The product's entry (detector_worker.ts) serves the same.
+        const plain = yield* Stream.runCollect(
+          detectStream(detector, inputs, { ...options, decode: decodeAt, workers: 2 }),
+        )
+        assert.deepStrictEqual(bytes(plain), bytes(one.out))
+        assert.isAbove(
+          one.out.reduce((n, d) => n + d.detections.count, 0),
+          0,
+        )
+        assert.deepStrictEqual(
+          two.out.map((d) => d.image),
+          images,
+        )
+        assert.strictEqual(two.live(), 0)
+      }),
+    60_000,
+  )
+
+  const faults: ReadonlyArray<{ fault: ImageFault; reason: RegExp }> = [
+    { fault: "throw", reason: /^Error: injected failure$/ },
+    { fault: "exit", reason: /its thread exited with code 3/ },
+  ]
+  for (const { fault, reason } of faults)
+    it.live(
+      `a worker that fails by "${fault}" stops the stream with one line naming the worker and the image, and every thread is gone`,
+      () =>
+        Effect.gen(function* () {
+          let pool: ThreadPool<unknown, unknown, unknown> | undefined
+          const error = yield* Stream.runCollect(
+            detectStream(detector, inputs, {
+              ...options,
+              decode: decodeAt,
+              imageName,
+              workers: 2,
+              entry: faultyEntry,
+              data: { fault, atImage: "img2.png" },
+              onPool: (p) => {
+                pool = p as ThreadPool<unknown, unknown, unknown>
+              },
+            }),
+          ).pipe(Effect.flip)
+          assert.instanceOf(error, InferenceWorkerFailed)
+          assert.strictEqual(error.image, "img2.png")
+          assert.match(error.reason, reason)
+          assert.match(error.message, /^Cannot run inference: worker [01] failed on image img2\.png: /)
+          assert.notInclude(error.message, "\n")
+          assert.strictEqual(pool?.live(), 0)
+        }),
+      60_000,
+    )
+
+  it.live(
+    "a worker that cannot start fails the stream, naming it, and leaves none",
+    () =>
+      Effect.gen(function* () {
+        const error = yield* run(2, { fault: "start" }).pipe(Effect.flip)
+        assert.instanceOf(error, InferenceWorkerFailed)
+        assert.isUndefined(error.image)
+        assert.match(
+          error.message,
+          /^Cannot run inference: worker [01] failed while starting: Error: injected start-up failure$/,
+        )
+      }),
+    60_000,
   )
 })

@@ -1,9 +1,16 @@
 import type { BadImage, DecodedImage } from "@sniper/coco-io"
 import type { Detector } from "@sniper/detector-model"
-import { Effect, Stream } from "effect"
+import { Stream } from "effect"
 import type { InferenceOptions } from "./config.ts"
-import { checkInferenceOptions, detectScaledImage } from "./detect_image.ts"
-import { type DecodeOptions, preparedImages } from "./image_stream.ts"
+import { checkInferenceOptions } from "./detect_image.ts"
+import { detectTask } from "./detector_worker.ts"
+import type { DecodeOptions } from "./image_stream.ts"
+import {
+  type ImageRunOptions,
+  type ImageWorkerOptions,
+  type InferenceWorkerFailed,
+  imageResults,
+} from "./image_workers.ts"
 import type { ImageDetections } from "./merge_scales.ts"
 
 /** One input's detections; `index` is its position in the input stream (skipped images leave gaps). */
@@ -17,26 +24,23 @@ export interface DetectedImage<A> {
 
 /**
  * {@link detectImage} over a stream of inputs, in input order: the next images are decoded and resized while
- * the network runs on the current one (bounded: `concurrency` images ahead).
+ * the network runs on the current ones (bounded: `concurrency` images ahead). With `workers` > 1 the images are
+ * spread over that many threads, each with a replica of `detector`: the same detections, bit for bit.
  */
 export function detectStream<A, E = never, R = never>(
   detector: Detector,
   inputs: Stream.Stream<A, E, R> | Iterable<A>,
-  options: InferenceOptions & DecodeOptions<A>,
-): Stream.Stream<DetectedImage<A>, E | BadImage, R> {
+  options: InferenceOptions &
+    DecodeOptions<A> &
+    ImageWorkerOptions &
+    Pick<ImageRunOptions<A, InferenceOptions, ImageDetections>, "imageName" | "onPool">,
+): Stream.Stream<DetectedImage<A>, E | BadImage | InferenceWorkerFailed, R> {
   checkInferenceOptions(options)
-  return preparedImages(inputs, {
+  const { scales, validRanges, merge, maxPerImage, scoreThreshold } = options
+  return imageResults(detector, inputs, {
     ...options,
-    stride: detector.config.anchors.stride,
-    normalization: detector.config.normalization,
-  }).pipe(
-    Stream.mapEffect(({ input, index, image, scaled }) =>
-      Effect.sync(() => ({
-        input,
-        index,
-        image,
-        detections: detectScaledImage(detector, { width: image.width, height: image.height, scaled }, options),
-      })),
-    ),
-  )
+    entry: options.entry ?? new URL("./detector_worker.ts", import.meta.url),
+    task: detectTask,
+    taskOptions: { scales, validRanges, merge, maxPerImage, scoreThreshold },
+  }).pipe(Stream.map(({ result, ...rest }) => ({ ...rest, detections: result })))
 }

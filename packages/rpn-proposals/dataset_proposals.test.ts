@@ -112,6 +112,27 @@ describe("computeProposals()", () => {
     }),
   )
 
+  it.live(
+    "on 2 worker threads: the proposals of this thread, bit for bit, in row order",
+    () =>
+      Effect.gen(function* () {
+        const detector = tinyDetector(20)
+        const rows = [2, 0, 1]
+        const one = yield* Stream.runCollect(proposalStream(detector, dataset, { imageRoot, scales, rows }))
+        const two = yield* Stream.runCollect(proposalStream(detector, dataset, { imageRoot, scales, rows, workers: 2 }))
+        disposeDetector(detector)
+        const bytes = (ps: ReadonlyArray<RowProposals>) =>
+          ps.map((p) => [p.row, p.done, p.count, Buffer.from(p.boxes.buffer), Buffer.from(p.scores.buffer)])
+        assert.deepStrictEqual(
+          two.map((p) => p.row),
+          rows,
+        )
+        assert.isAbove(one[0].count, 0)
+        assert.deepStrictEqual(bytes(two), bytes(one))
+      }),
+    60_000,
+  )
+
   it.effect("fails with BadImage naming the file, or skips and records it when given a log", () =>
     Effect.gen(function* () {
       const detector = tinyDetector(5)

@@ -8,9 +8,10 @@ import {
   writeDetectionStream,
 } from "@sniper/coco-io"
 import type { Detector } from "@sniper/detector-model"
-import { preparedImages } from "@sniper/inference"
+import { type ImageWorkerOptions, type InferenceWorkerFailed, imageResults } from "@sniper/inference"
 import { Effect, Stream } from "effect"
-import { type ImageProposals, type ProposalOptions, runProposals } from "./image_proposals.ts"
+import type { ImageProposals, ProposalOptions } from "./image_proposals.ts"
+import { proposalTask } from "./proposal_worker.ts"
 
 /** The proposals of one data-set image row, with the stream's progress (`done` of `total` rows read). */
 export interface RowProposals extends ImageProposals {
@@ -20,7 +21,7 @@ export interface RowProposals extends ImageProposals {
 }
 
 /** Options of {@link proposalStream}: where the images are and, optionally, a log that skips unreadable ones. */
-export interface StreamOptions extends ProposalOptions {
+export interface StreamOptions extends ProposalOptions, ImageWorkerOptions {
   readonly imageRoot: string
   /** Unreadable images are recorded here and skipped; without a log the stream fails with `BadImage`. */
   readonly badImages?: BadImageLog | undefined
@@ -29,31 +30,27 @@ export interface StreamOptions extends ProposalOptions {
 }
 
 /**
- * The proposals of every image of `dataset` (docs/sniper.md section 3 step 2), in row order: the next image is decoded
- * and resized while the network runs on the current one.
+ * The proposals of every image of `dataset` (docs/sniper.md section 3 step 2), in row order: the next images are
+ * decoded and resized while the network runs on the current ones, in this thread or on `workers` threads (the
+ * same proposals, bit for bit).
  */
 export function proposalStream(
   detector: Detector,
   dataset: Dataset,
   options: StreamOptions,
-): Stream.Stream<RowProposals, BadImage> {
+): Stream.Stream<RowProposals, BadImage | InferenceWorkerFailed> {
   const rows = options.rows ?? Array.from({ length: dataset.images.count }, (_, i) => i)
   const total = rows.length
-  return preparedImages(rows, {
-    scales: options.scales,
-    stride: detector.config.anchors.stride,
-    normalization: detector.config.normalization,
+  return imageResults(detector, rows, {
+    ...options,
+    entry: options.entry ?? new URL("./proposal_worker.ts", import.meta.url),
     decode: (row) => decodeImage(options.imageRoot, imageRefOf(dataset, row)),
-    badImages: options.badImages,
-  }).pipe(
-    Stream.mapEffect(({ input: row, image, scaled }) =>
-      Effect.sync(() => ({
-        row,
-        ...runProposals(detector, { width: image.width, height: image.height, scaled }, options),
-      })),
-    ),
-    Stream.map((p, i) => ({ ...p, done: i + 1, total })),
-  )
+    imageName: (row) => dataset.images.fileName[row],
+    // No more threads than images: each costs a backend and a replica.
+    workers: Math.min(total, options.workers ?? 1),
+    task: proposalTask,
+    taskOptions: { settings: options.settings, nmsIou: options.nmsIou, maxPerImage: options.maxPerImage },
+  }).pipe(Stream.map(({ input: row, result }, i) => ({ row, ...result, done: i + 1, total })))
 }
 
 /** Proposals as COCO results rows: the data set's first category (proposals have no class), xywh, objectness. */

@@ -22,3 +22,4 @@ export {
   writeProposals,
 } from "./dataset_proposals.ts"
 export { type ImageProposals, imageProposals, type ProposalOptions, runProposals } from "./image_proposals.ts"
+export { type ProposalTaskOptions, proposalTask } from "./proposal_worker.ts"

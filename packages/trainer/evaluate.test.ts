@@ -65,6 +65,31 @@ describe("evaluateDetector()", () => {
       assert.strictEqual(out.evaluation.stats.length, 12)
     }),
   )
+
+  it.live(
+    "on 2 worker threads: the detections and stats of this thread, bit for bit",
+    () =>
+      Effect.gen(function* () {
+        const run = (workers: number) =>
+          Effect.flatMap(makeBadImageLog, (badImages) =>
+            evaluateDetector(detector, valSet, {
+              ...config.test,
+              imageRoot: val.images,
+              maxImages: 0,
+              badImages,
+              workers,
+            }),
+          )
+        const one = yield* run(1)
+        const two = yield* run(2)
+        assert.isAbove(one.detections.count, 0)
+        const bytes = (d: typeof one.detections) =>
+          [d.image, d.category, d.bbox, d.score].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))
+        assert.deepStrictEqual(bytes(two.detections), bytes(one.detections))
+        assert.deepStrictEqual(two.evaluation.stats, one.evaluation.stats)
+      }),
+    60_000,
+  )
 })
 
 describe("evaluateOnVal()", () => {

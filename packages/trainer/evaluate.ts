@@ -29,6 +29,7 @@ import { Effect, Stream } from "effect"
 import type { TrainConfig } from "./config.ts"
 import { RunFileError } from "./errors.ts"
 import { writeFileAtomic } from "./run_dir.ts"
+import { workersFor } from "./worker_count.ts"
 
 /** Multi-scale detections for the first `maxImages` images (0 = all) of a data set, and their COCO evaluation. */
 export interface DetectorEvaluation {
@@ -39,8 +40,8 @@ export interface DetectorEvaluation {
 }
 
 /**
- * Runs inference's `detectStream` over the images of `dataset` (decoding ahead of the network) and evaluates the
- * result with pycocotools' rules. Detections come in the data set's category rows; unreadable images are skipped
+ * Runs inference's `detectStream` over the images of `dataset` (decoding ahead of the network, on `workers`
+ * threads or this one: the same detections) and evaluates the result with pycocotools' rules. Detections come in the data set's category rows; unreadable images are skipped
  * and logged. `onDetections` sees every image's detections as they come (pictures, progress).
  */
 export const evaluateDetector = Effect.fn("evaluateDetector")(function* (
@@ -50,6 +51,8 @@ export const evaluateDetector = Effect.fn("evaluateDetector")(function* (
     readonly imageRoot: string
     readonly maxImages: number
     readonly badImages: BadImageLog
+    /** Worker threads for the images (each with a replica of `detector`); 1 or fewer: this thread. */
+    readonly workers?: number | undefined
     readonly onImage?: ((done: number, total: number) => Effect.Effect<void>) | undefined
     readonly onDetections?: ((image: DetectedImage<number>) => Effect.Effect<void>) | undefined
   },
@@ -61,6 +64,9 @@ export const evaluateDetector = Effect.fn("evaluateDetector")(function* (
   const collected = yield* detectStream(detector, rows, {
     ...options,
     decode: (row) => decodeImage(options.imageRoot, imageRefOf(dataset, row)),
+    imageName: (row) => dataset.images.fileName[row],
+    // No more threads than images: each costs a backend and a replica.
+    workers: Math.min(total, options.workers ?? 1),
   }).pipe(
     Stream.tap((image) => (onDetections === undefined ? Effect.void : onDetections(image))),
     Stream.tap((image) => (onImage === undefined ? Effect.void : onImage(image.index + 1, total))),
@@ -144,12 +150,17 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
   options: {
     readonly badImages: BadImageLog
     readonly pictures?: PictureHook | undefined
+    /** Worker threads for the images; default the config's `workers`, else the machine's (as training). */
+    readonly workers?: number | undefined
   },
 ) {
   const { badImages, pictures } = options
+  const workers = options.workers ?? workersFor(config)
   // As pycocotools: zero-area ground truth stays, unmatchable (training drops it).
   const valSet: Dataset = yield* loadDataset(val.annotations, { keepZeroArea: true })
-  yield* Effect.logInfo(`evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales`)
+  yield* Effect.logInfo(
+    `evaluating on ${valSet.images.count} val images at ${config.test.scales.length} scales ${workers > 1 ? `on ${workers} worker threads` : "in this thread"}`,
+  )
   const picturesDir = join(runDir, "pictures")
   if (pictures !== undefined && pictures.count > 0)
     yield* Effect.tryPromise({
@@ -160,6 +171,7 @@ export const evaluateOnVal = Effect.fn("evaluateOnVal")(function* (
     ...config.test,
     imageRoot: val.images,
     badImages,
+    workers,
     onImage: (done, total) =>
       done % 10 === 0 || done === total ? Effect.logInfo(`evaluated ${done}/${total} images`) : Effect.void,
     onDetections: (found) =>

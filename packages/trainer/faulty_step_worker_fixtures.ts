@@ -3,6 +3,7 @@
  * `fault` names, so that tests see what the pool makes of each kind of failure.
  */
 import { parentPort, workerData } from "node:worker_threads"
+import type { ThreadJob } from "@sniper/inference"
 import type { PassJob, StepWorkerData } from "./_step_protocol.ts"
 import { serveSteps } from "./step_worker.ts"
 
@@ -44,7 +45,7 @@ function fail(fault: Fault): void {
 if (data.fault === "start") throw new Error("injected start-up failure")
 // Thrown by a listener of its own that runs before the worker's: an exception nothing catches.
 if (data.fault === "uncaught")
-  parentPort!.on("message", (job: PassJob) => {
+  parentPort!.on("message", ({ job }: ThreadJob<PassJob>) => {
     if (job.version === 1 && job.pass.index === data.atPass) throw new Error("injected uncaught failure")
   })
 serveSteps(parentPort!, data, {

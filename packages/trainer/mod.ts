@@ -17,7 +17,6 @@
  * @module
  */
 
-export type { WorkerMemory } from "./_step_protocol.ts"
 export {
   checkpointPath,
   loadCheckpoint,

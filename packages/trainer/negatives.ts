@@ -14,6 +14,7 @@ import type { RunProgress } from "./progress.ts"
 import { removeRunFile } from "./run_dir.ts"
 import { loggedSteps } from "./run_log.ts"
 import { type Stage, trainStage } from "./train_stage.ts"
+import { workersFor } from "./worker_count.ts"
 
 /** The run folder's proposals of the training images (a COCO results file), written once, then reused. */
 export function proposalsPath(runDir: string): string {
@@ -158,6 +159,7 @@ const computeRunProposals = Effect.fn("computeRunProposals")(function* (
     imageRoot: options.data.train.images,
     scales: config.test.scales,
     badImages: options.badImages,
+    workers: workersFor(config),
     onImage: (p) =>
       p.done % 10 === 0 || p.done === p.total ? Effect.logInfo(`proposals: ${p.done}/${p.total} images`) : Effect.void,
   })

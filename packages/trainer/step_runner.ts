@@ -8,11 +8,10 @@ import {
   trainableSizes,
   trainStep,
 } from "@sniper/detector-model"
+import { type WorkerMemory, writeWeights } from "@sniper/inference"
 import { TensorRuntime } from "@sniper/tensor-runtime"
 import * as tf from "@tensorflow/tfjs"
 import { Context, Effect, Layer } from "effect"
-import type { WorkerMemory } from "./_step_protocol.ts"
-import { writeWeights } from "./_weight_board.ts"
 import type { ChipBatch } from "./chip_batches.ts"
 import { makeWorkerPool, type WorkerFailed } from "./worker_pool.ts"
 

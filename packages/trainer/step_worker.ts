@@ -2,7 +2,6 @@
  * The worker side of the step runner: a thread with its own tensor backend and a replica of the detector, which
  * computes the passes it is sent (passGradients) and sends back gradients, losses and batch-norm statistics.
  */
-import { getHeapStatistics } from "node:v8"
 import { type MessagePort, parentPort, workerData } from "node:worker_threads"
 import {
   createDetector,
@@ -12,31 +11,17 @@ import {
   passGradients,
   passPrng,
 } from "@sniper/detector-model"
-import { selectBackend } from "@sniper/tensor-runtime"
+import { readWeights, serveThreadJobs } from "@sniper/inference"
 import * as tf from "@tensorflow/tfjs"
-import { Effect, Result } from "effect"
-import {
-  describeCause,
-  type PassJob,
-  type StepWorkerData,
-  type WorkerMemory,
-  type WorkerReply,
-} from "./_step_protocol.ts"
-import { readWeights } from "./_weight_board.ts"
-
-function engineBytes(): number {
-  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }
-  return backend.wasm?.HEAPU8?.length ?? 0
-}
+import { type PassJob, type StepWorkerData, stepAdvice } from "./_step_protocol.ts"
 
 /** The replica, rebuilt when the config changes, with the weights of the last version loaded. */
 class Replica {
   #detector: Detector | undefined
   #configKey = ""
   #version = -1
-  #memory = { engineBytes: 0, jsHeapBytes: 0 }
 
-  run(job: PassJob): { result: PassGradients; memory: WorkerMemory } {
+  run(job: PassJob): PassGradients {
     const key = JSON.stringify(job.config)
     if (this.#detector === undefined || key !== this.#configKey) {
       if (this.#detector !== undefined) disposeDetector(this.#detector)
@@ -52,25 +37,15 @@ class Replica {
     const { start, end } = job.pass
     const images = tf.tensor4d(job.pixels, [end - start, job.size, job.size, 3])
     try {
-      const result = passGradients(
+      return passGradients(
         detector,
         { images, truths: job.truths, areaRanges: job.areaRanges },
         { prng: passPrng(job.pass), recompute: job.recompute, rpnOnly: job.rpnOnly },
       )
-      this.#memory = {
-        engineBytes: Math.max(this.#memory.engineBytes, engineBytes()),
-        jsHeapBytes: Math.max(this.#memory.jsHeapBytes, getHeapStatistics().total_heap_size),
-      }
-      return { result, memory: this.#memory }
     } finally {
       images.dispose()
     }
   }
-}
-
-/** Buffers a pass result owns (sent by transfer, not copied). */
-function transferables(result: PassGradients): Array<ArrayBuffer> {
-  return result.gradients.flatMap((g) => (g === undefined ? [] : [g.buffer as ArrayBuffer]))
 }
 
 /** Test hooks (fault injection): called before each pass is computed. */
@@ -79,36 +54,18 @@ export interface StepWorkerHooks {
 }
 
 /**
- * Serves passes on `port` until the thread is terminated: loads the backend, says "ready", then answers each
- * job with its result or the cause of its failure (the main thread then stops the pool).
+ * Serves passes on `port` until the thread is terminated (inference's serveThreadJobs): each job is answered
+ * with its gradients (their buffers transferred, not copied) or the cause of its failure.
  */
 export function serveSteps(port: MessagePort, data: StepWorkerData, hooks: StepWorkerHooks = {}): void {
   const replica = new Replica()
-  const reply = (message: WorkerReply, transfer?: Array<ArrayBuffer>) => port.postMessage(message, transfer)
-  Effect.runPromise(Effect.result(selectBackend(data.backend, "the main thread's backend"))).then((loaded) => {
-    if (Result.isFailure(loaded)) return reply({ kind: "failed", index: undefined, cause: loaded.failure.message })
-    reply({ kind: "ready", backend: tf.getBackend() })
-    port.on("message", (job: PassJob) => {
-      const cpu = process.threadCpuUsage()
-      const outcome = Effect.runSync(
-        Effect.result(
-          Effect.try({
-            try: () => {
-              hooks.beforePass?.(job)
-              return replica.run(job)
-            },
-            catch: describeCause,
-          }),
-        ),
-      )
-      if (Result.isFailure(outcome)) return reply({ kind: "failed", index: job.pass.index, cause: outcome.failure })
-      const { result, memory } = outcome.success
-      const used = process.threadCpuUsage(cpu)
-      reply(
-        { kind: "pass", index: job.pass.index, result, memory, cpuSeconds: (used.user + used.system) / 1e6 },
-        transferables(result),
-      )
-    })
+  serveThreadJobs(port, data, {
+    advice: stepAdvice,
+    run: (job: PassJob) => {
+      hooks.beforePass?.(job)
+      const result = replica.run(job)
+      return { result, transfer: result.gradients.flatMap((g) => (g === undefined ? [] : [g.buffer as ArrayBuffer])) }
+    },
   })
 }
 

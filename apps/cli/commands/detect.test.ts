@@ -48,7 +48,7 @@ async function picture(path: string) {
 }
 
 describe("sniper detect", () => {
-  it("gives exactly the detections of the trainer's final evaluation on the same run and images", async () => {
+  it("gives exactly the detections of the trainer's final evaluation on the same run and images, on 2 worker threads vs 1", async () => {
     const annotations = join(run.dataDir, "annotations", "instances_val.json")
     const images = join(run.dataDir, "images", "val")
     const out = join(root, "same-as-trainer")
@@ -62,15 +62,21 @@ describe("sniper detect", () => {
       annotations,
       "--out",
       out,
+      "--workers",
+      "2",
     ])
     assert.strictEqual(status, 0, stderr)
+    assert.match(stderr, /on 2 worker threads/)
     const evalDir = await mkdtemp(join(tmpdir(), "sniper-detect-eval-"))
     const config = tinyDetectConfig()
     await Effect.runPromise(
       Effect.gen(function* () {
         const detector = yield* scopedDetector(config.detector, { seed: 0 })
         yield* loadDetector(checkpointPath(run.runDir), detector)
-        yield* evaluateOnVal(detector, { annotations, images }, config, evalDir, { badImages: yield* makeBadImageLog })
+        yield* evaluateOnVal(detector, { annotations, images }, config, evalDir, {
+          badImages: yield* makeBadImageLog,
+          workers: 1,
+        })
       }).pipe(Effect.scoped, Effect.provide(TensorRuntime.layerQuiet)),
     )
     const order = (rs: ReadonlyArray<Result>) =>

@@ -5,6 +5,7 @@ import { Console, Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { jsonFlag } from "./_flags.ts"
 import { readTrainConfig } from "./_train_config.ts"
+import { imageWorkersFlag } from "./_workers_flag.ts"
 import {
   categoriesOf,
   DetectUsage,
@@ -43,7 +44,7 @@ const PROGRESS_IMAGES = 10
 const PROGRESS_SECONDS = 5
 
 /**
- * `sniper detect --run-dir DIR --images PATH... --out DIR [--annotations GT] [--score S] [--json]`: the run's
+ * `sniper detect --run-dir DIR --images PATH... --out DIR [--annotations GT] [--score S] [--workers N] [--json]`: the run's
  * detector on whole images at its test scales (docs/sniper.md section 6), a COCO results file, one picture per
  * image, and with ground truth pycocotools' numbers, a per-category table and precision-recall curves.
  */
@@ -85,6 +86,7 @@ export const detect = Command.make(
       Flag.withDescription("draw the detections scoring at least this, default 0.3 (all go to detections.json)"),
       Flag.withDefault(0.3),
     ),
+    workers: imageWorkersFlag,
     json: jsonFlag,
   },
   (flags) =>
@@ -93,12 +95,24 @@ export const detect = Command.make(
       if (!(flags.score >= 0 && flags.score <= 1)) {
         return yield* new DetectUsage({ flag: "score", problem: `must be in [0, 1], current value is ${flags.score}` })
       }
+      if (Option.isSome(flags.workers) && flags.workers.value < 1) {
+        return yield* new DetectUsage({
+          flag: "workers",
+          problem: `must be at least 1, current value is ${flags.workers.value}`,
+        })
+      }
       const files = yield* modelFiles(flags)
       const config = yield* readTrainConfig(files.config, {
         field: files.configFlag,
         hint: files.configFlag === "--run-dir" ? "is it a run folder?" : undefined,
       })
       const paths = yield* listImages([...flags.images, ...flags.morePaths])
+      const { workersFor } = yield* lazyImport(() => import("@sniper/trainer"))
+      // No more threads than images: each costs a backend and a replica.
+      const workers = Math.min(
+        paths.length,
+        Option.getOrElse(flags.workers, () => workersFor(config)),
+      )
       const coco = yield* lazyImport(() => import("@sniper/coco-io"))
       const evaluator = yield* lazyImport(() => import("@sniper/evaluator"))
       const report = yield* lazyImport(() => import("./detect_report.ts"))
@@ -164,12 +178,19 @@ export const detect = Command.make(
           yield* runtime.loadWeightsInto(files.weights, model.namedVariables(detector), {
             ignore: runtime.isOptimizerSlot,
           })
+          const threads = workers > 1 ? ` on ${workers} worker threads` : ""
           yield* Console.error(
-            `detect: ${paths.length} images at ${config.test.scales.length} scales with ${files.weights}`,
+            `detect: ${paths.length} images at ${config.test.scales.length} scales with ${files.weights}${threads}`,
           )
           running = performance.now()
           printedAt = { done: 0, time: running }
-          const results = detectStream(detector, inputs, { ...config.test, decode, badImages })
+          const results = detectStream(detector, inputs, {
+            ...config.test,
+            decode,
+            badImages,
+            workers,
+            imageName: (input) => input.file,
+          })
           yield* Stream.runForEach(results, ({ input, image, detections }) =>
             Effect.gen(function* () {
               const picture = yield* coco.drawDetections(image, detections, {

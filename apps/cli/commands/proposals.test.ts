@@ -32,8 +32,11 @@ describe("sniper proposals", () => {
 
     const out = join(root, "proposals.json")
     const args = ["proposals", "--run-dir", runDir, "--data-dir", dataDir, "--out", out, "--json"]
-    const { status, stdout, stderr } = runCli([...args, "--max-per-image", "7"], { timeoutMs: 240_000 })
+    const { status, stdout, stderr } = runCli([...args, "--max-per-image", "7", "--workers", "2"], {
+      timeoutMs: 240_000,
+    })
     assert.strictEqual(status, 0, stderr)
+    assert.match(stderr, /on 2 worker threads/)
     const summary = JSON.parse(stdout)
     assert.strictEqual(summary.weights, join(runDir, "checkpoint.safetensors"))
     assert.strictEqual(summary.images, 3)
@@ -48,6 +51,29 @@ describe("sniper proposals", () => {
     assert.strictEqual(perImage.size, 3)
     for (const n of perImage.values()) assert.strictEqual(n, 7)
     for (const r of rows) assert.isTrue(r.bbox[2] >= 0 && r.bbox[3] >= 0 && r.score > 0 && r.score < 1)
+    // In this thread: the same file, byte for byte.
+    const single = join(root, "proposals_1.json")
+    const again = runCli(
+      [
+        "proposals",
+        "--run-dir",
+        runDir,
+        "--data-dir",
+        dataDir,
+        "--out",
+        single,
+        "--max-per-image",
+        "7",
+        "--workers",
+        "1",
+      ],
+      {
+        timeoutMs: 240_000,
+      },
+    )
+    assert.strictEqual(again.status, 0, again.stderr)
+    assert.notMatch(again.stderr, /worker threads/)
+    assert.strictEqual(await readFile(single, "utf8"), await readFile(out, "utf8"))
   }, 480_000)
 
   it("fails with one line naming config.json when the folder is no run folder", () => {

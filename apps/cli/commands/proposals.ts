@@ -5,6 +5,7 @@ import { Command, Flag } from "effect/cli"
 import { dataDirFlag, jsonFlag } from "./_flags.ts"
 import { readTrainConfig } from "./_train_config.ts"
 import { UsageError } from "./_usage.ts"
+import { imageWorkersFlag } from "./_workers_flag.ts"
 import { lazyImport, lazyTensorRuntime } from "./lazy_import.ts"
 
 /**
@@ -35,6 +36,7 @@ export const proposals = Command.make(
       Flag.withDescription("keep at most this many proposals per image after merging the scales"),
       Flag.optional,
     ),
+    workers: imageWorkersFlag,
     json: jsonFlag,
   },
   (flags) =>
@@ -42,6 +44,10 @@ export const proposals = Command.make(
       if (Option.isSome(flags.maxPerImage) && flags.maxPerImage.value < 1) {
         const problem = `must be at least 1, got ${flags.maxPerImage.value}`
         return yield* new UsageError({ action: "compute proposals", flag: "max-per-image", problem })
+      }
+      if (Option.isSome(flags.workers) && flags.workers.value < 1) {
+        const problem = `must be at least 1, got ${flags.workers.value}`
+        return yield* new UsageError({ action: "compute proposals", flag: "workers", problem })
       }
       const trainer = yield* lazyImport(() => import("@sniper/trainer"))
       const { loadDataset, makeBadImageLog, formatBadImages } = yield* lazyImport(() => import("@sniper/coco-io"))
@@ -65,13 +71,19 @@ export const proposals = Command.make(
       )
       const out = Option.getOrElse(flags.out, () => join(flags.runDir, `proposals_${flags.split}.json`))
       const badImages = yield* makeBadImageLog
+      // No more threads than images: each costs a backend and a replica.
+      const workers = Math.min(
+        dataset.images.count,
+        Option.getOrElse(flags.workers, () => trainer.workersFor(config)),
+      )
       const result = yield* Effect.scoped(
         Effect.gen(function* () {
           // The detector's tensors are freed when this scope closes, however the run ends.
           const detector = yield* model.scopedDetector(config.detector, { seed: config.seed })
           yield* runtime.loadWeightsInto(weights, model.namedVariables(detector), { ignore: runtime.isOptimizerSlot })
+          const threads = workers > 1 ? ` on ${workers} worker threads` : ""
           yield* Console.error(
-            `proposals of ${dataset.images.count} ${flags.split} images at ${config.test.scales.length} scales with ${weights}`,
+            `proposals of ${dataset.images.count} ${flags.split} images at ${config.test.scales.length} scales with ${weights}${threads}`,
           )
           return yield* computeProposals(detector, dataset, {
             path: out,
@@ -79,6 +91,7 @@ export const proposals = Command.make(
             scales: config.test.scales,
             maxPerImage: Option.getOrUndefined(flags.maxPerImage),
             badImages,
+            workers,
             onImage: (p) =>
               p.done % 10 === 0 || p.done === p.total
                 ? Console.error(`${p.done}/${p.total} images, ${p.count} proposals`)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { describeCause } from "./_step_protocol.ts"
+import { describeCause } from "./thread_pool.ts"
 
 describe("describeCause()", () => {
   it("describeCause() keeps an error's first line and names both ways of running out of heap", () => {
@@ -10,10 +10,12 @@ describe("describeCause()", () => {
     })
     assert.match(describeCause(heap), /^out of memory \(JS heap\): Error: Worker terminated/)
     const { RuntimeError } = Reflect.get(globalThis, "WebAssembly") as { RuntimeError: ErrorConstructor }
+    const abort = new RuntimeError("Aborted(). Build with -sASSERTIONS")
     assert.match(
-      describeCause(new RuntimeError("Aborted(). Build with -sASSERTIONS")),
-      /^out of memory \(the wasm engine aborted/,
+      describeCause(abort),
+      /^out of memory \(the wasm engine aborted.*Aborted\(\)\. Build with -sASSERTIONS$/,
     )
+    assert.match(describeCause(abort, "use fewer scales"), /Aborted\(\)\. Build with -sASSERTIONS; use fewer scales$/)
     assert.strictEqual(describeCause(new RuntimeError("unreachable")), "RuntimeError: unreachable")
   })
 })

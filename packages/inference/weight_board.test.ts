@@ -2,8 +2,8 @@ import { assert, beforeAll, describe, it } from "@effect/vitest"
 import { createDetector, disposeDetector } from "@sniper/detector-model"
 import { selectBackend } from "@sniper/tensor-runtime"
 import { Effect } from "effect"
-import { readWeights, writeWeights } from "./_weight_board.ts"
-import { tinyDetector } from "./step_runner_fixtures.ts"
+import { tinyDetector } from "./inference_fixtures.ts"
+import { readWeights, writeWeights } from "./weight_board.ts"
 
 beforeAll(async () => {
   await Effect.runPromise(selectBackend(process.env.SNIPER_BACKEND ?? "wasm", "SNIPER_BACKEND"))
@@ -11,9 +11,9 @@ beforeAll(async () => {
 
 describe("writeWeights() and readWeights()", () => {
   it("readWeights() gives a replica every variable of the written detector, running statistics included", () => {
-    const main = createDetector(tinyDetector, { seed: 1 })
-    const replica = createDetector(tinyDetector, { seed: 2 })
-    const other = createDetector({ ...tinyDetector, numClasses: tinyDetector.numClasses + 1 }, { seed: 1 })
+    const main = tinyDetector(40, 1)
+    const replica = tinyDetector(40, 2)
+    const other = createDetector({ ...main.config, numClasses: main.config.numClasses + 1 }, { seed: 1 })
     try {
       main.params.variables
         .get("backbone.bn1.running_var")!

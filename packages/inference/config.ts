@@ -48,17 +48,20 @@ export const sniperInference: InferenceOptions = {
   scoreThreshold: 0.001,
 }
 
-/** The demo's test settings, SNIPER's shape at the synthetic images' sizes: 2x, 1x and the whole image at 256 px. */
+/**
+ * The demo's test settings, SNIPER's shape at the synthetic images' sizes (160 to 256 px): whole images at long
+ * sides 416, 208 and 104 px (2x, 1x and 0.5x of the mean image), with overlapping valid ranges in original px.
+ */
 export const demoInference: InferenceOptions = {
   scales: [
-    { short: -1, long: 2048 },
-    { short: -1, long: 1024 },
-    { short: -1, long: 256 },
+    { short: -1, long: 416 },
+    { short: -1, long: 208 },
+    { short: -1, long: 104 },
   ],
   validRanges: [
-    [-1, 48],
-    [24, 160],
-    [90, -1],
+    [-1, 40],
+    [20, 120],
+    [64, -1],
   ],
   merge: "soft-nms",
   maxPerImage: 100,

@@ -1,6 +1,6 @@
 /**
- * `npm run bench` (JSON lines): training steps of the demo detector (ResNet-18 x0.25, batches of 4 chips of
- * 256 px, one chip per pass) in this thread, on 1 and on 2 worker threads: chips/s with ratios against the
+ * `npm run bench` (JSON lines): training steps of the demo detector (ResNet-18 x0.25) in the demo's batches (4
+ * chips of 128 px, 2 a pass) in this thread, on 1 and on 2 worker threads: chips/s with ratios against the
  * in-process runner measured in the same run, where a worker step's time goes (weights broadcast, passes,
  * reduction, update), each worker's peak memory, and a projection to 16 cores. The machine may be shared: each
  * line gives CPU time (all threads of the process) and the load average next to wall time.
@@ -118,7 +118,13 @@ class Trial {
 const buildRunner = (layer: Layer.Layer<StepRunner, WorkerFailed, TensorRuntime>) =>
   Layer.build(layer.pipe(Layer.provide(runtime))).pipe(Effect.map((context) => Context.get(context, StepRunner)))
 
-const demo: Setup = { detector: demoConfig.detector, size: 256, chips: 4, chipsPerPass: 1, recompute: false }
+const demo: Setup = {
+  detector: demoConfig.detector,
+  size: demoConfig.chips.chipSize,
+  chips: demoConfig.chipsPerBatch,
+  chipsPerPass: demoConfig.chipsPerPass ?? demoConfig.chipsPerBatch,
+  recompute: false,
+}
 const rounds = Number(process.env.SNIPER_BENCH_ROUNDS ?? 4)
 
 const program = Effect.gen(function* () {

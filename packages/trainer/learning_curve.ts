@@ -13,6 +13,7 @@ import { Effect } from "effect"
 import type { TrainConfig } from "./config.ts"
 import { RunFileError } from "./errors.ts"
 import { evaluateDetector } from "./evaluate.ts"
+import { workersFor } from "./worker_count.ts"
 import { writeFileAtomic } from "./run_dir.ts"
 
 /** One evaluation: after `epoch` epochs (1-based count of finished epochs) and `step` steps of the detector. */
@@ -115,7 +116,12 @@ export const evaluateCurvePoint = Effect.fn("evaluateCurvePoint")(function* (
   options: { readonly badImages: BadImageLog; readonly epoch: number; readonly step: number },
 ) {
   const valSet = yield* loadDataset(val.annotations, { keepZeroArea: true })
-  const out = yield* evaluateDetector(detector, valSet, { ...config.test, imageRoot: val.images, ...options })
+  const out = yield* evaluateDetector(detector, valSet, {
+    ...config.test,
+    imageRoot: val.images,
+    workers: workersFor(config),
+    ...options,
+  })
   const stats = Array.from(out.evaluation.stats)
   const { epoch, step } = options
   yield* recordCurvePoint(runDir, { epoch, step, stats, images: out.images, seconds: out.seconds }, config)

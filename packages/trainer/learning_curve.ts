@@ -13,8 +13,8 @@ import { Effect } from "effect"
 import type { TrainConfig } from "./config.ts"
 import { RunFileError } from "./errors.ts"
 import { evaluateDetector } from "./evaluate.ts"
-import { workersFor } from "./worker_count.ts"
 import { writeFileAtomic } from "./run_dir.ts"
+import { workersFor } from "./worker_count.ts"
 
 /** One evaluation: after `epoch` epochs (1-based count of finished epochs) and `step` steps of the detector. */
 export interface CurvePoint {
